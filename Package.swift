@@ -1,0 +1,78 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Stepyard: a template registry and step catalog for Tekton.
+///
+/// Modules, from the inside out:
+/// - `StepyardCore`: the domain (JSON values, YAML loading, the Tekton resource model, lint rules). No disk, no C.
+/// - `StepyardStore`: everything that touches disk: catalog files, and (libgit2 through `CLibGit2`) the repository.
+/// - `StepyardCLI`: the `stepyard` commands as a library; `stepyard` (the executable) only calls it.
+let swift6: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "Stepyard",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "stepyard", targets: ["stepyard"]),
+        .library(name: "StepyardCore", targets: ["StepyardCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+        .package(url: "https://github.com/attaswift/BigInt", exact: "6.0.1"),
+        .package(url: "https://github.com/apple/swift-collections", exact: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibGit2",
+            pkgConfig: "libgit2",
+            providers: [.apt(["libgit2-dev"])]
+        ),
+        .target(
+            name: "StepyardCore",
+            dependencies: [
+                "Yams",
+                .product(name: "BigInt", package: "BigInt"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ],
+            exclude: ["README.md"],
+            swiftSettings: swift6
+        ),
+        .target(
+            name: "StepyardStore",
+            dependencies: ["StepyardCore", "CLibGit2"],
+            exclude: ["README.md"],
+            swiftSettings: swift6
+        ),
+        .target(
+            name: "StepyardCLI",
+            dependencies: [
+                "StepyardCore",
+                "StepyardStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swift6
+        ),
+        .executableTarget(
+            name: "stepyard",
+            dependencies: ["StepyardCLI"],
+            swiftSettings: swift6
+        ),
+        .testTarget(
+            name: "StepyardCoreTests",
+            dependencies: ["StepyardCore"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swift6
+        ),
+        .testTarget(
+            name: "StepyardStoreTests",
+            dependencies: ["StepyardStore"],
+            swiftSettings: swift6
+        ),
+        .testTarget(
+            name: "StepyardCLITests",
+            dependencies: ["StepyardCLI"],
+            swiftSettings: swift6
+        ),
+    ]
+)

@@ -1,0 +1,87 @@
+import ArgumentParser
+import StepyardCore
+import StepyardStore
+
+/// `stepyard lint PATH...`: checks Tekton resources against Tekton's admission rules and the catalog conventions.
+struct LintCommand: OutputCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lint",
+        abstract: "Check Tekton Tasks, StepActions and Pipelines before publishing.",
+        discussion: """
+            Files are read as given; directories recursively (*.yaml, *.yml). Files laid out as a Tekton catalog
+            (<kind>/<name>/<version>/<name>.yaml) are also checked against the catalog conventions.
+            Exit status: 0 no error, 1 at least one error, 2 unreadable path or usage error.
+            """
+    )
+
+    @Argument(help: "Files or directories to check.")
+    var paths: [String]
+
+    @Option(name: .long, help: "Output format: text or json.")
+    var output: OutputFormat = .text
+
+    @Option(name: .long, help: "Lowest severity shown in text output: error, warning or note (JSON always has all).")
+    var minSeverity: Severity = .warning
+
+    func perform() async -> CommandOutput {
+        let files: [String]
+        do {
+            files = try SourceFiles.collect(paths)
+        } catch {
+            return CommandOutput(stderr: "stepyard lint: \(error)\n", exitCode: ExitStatus.usage)
+        }
+        let loader = YAMLLoader()
+        let linter = Linter()
+        var findings: [Finding] = []
+        for path in files {
+            let bytes: [UInt8]
+            do {
+                bytes = try SourceFiles.read(path, limit: loader.maxBytes)
+            } catch {
+                return CommandOutput(stderr: "stepyard lint: \(error)\n", exitCode: ExitStatus.usage)
+            }
+            findings += linter.lint(LoadedFile(path: path, bytes: bytes, loader: loader))
+        }
+        let report = LintReport(findings: findings, files: files.count)
+        let exit = report.errors > 0 ? ExitStatus.findings : ExitStatus.ok
+        switch output {
+        case .json:
+            return CommandOutput(stdout: JSONOutput.encode(report), exitCode: exit)
+        case .text:
+            var text = ""
+            for finding in findings where finding.severity <= minSeverity {
+                text += finding.formatted + "\n"
+            }
+            text += report.summary(hiddenBelow: minSeverity) + "\n"
+            return CommandOutput(stdout: text, exitCode: exit)
+        }
+    }
+}
+
+extension Severity: ExpressibleByArgument {}
+
+/// The JSON shape of `stepyard lint --output json`.
+struct LintReport: Encodable {
+    var findings: [Finding]
+    var files: Int
+    var errors: Int
+    var warnings: Int
+    var notes: Int
+
+    init(findings: [Finding], files: Int) {
+        self.findings = findings
+        self.files = files
+        self.errors = findings.filter { $0.severity == .error }.count
+        self.warnings = findings.filter { $0.severity == .warning }.count
+        self.notes = findings.filter { $0.severity == .note }.count
+    }
+
+    /// `309 files checked: 13 errors, 1 warning (150 notes not shown; --min-severity note shows them)`.
+    func summary(hiddenBelow threshold: Severity) -> String {
+        func count(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
+        var line = "\(count(files, "file")) checked: \(count(errors, "error")), \(count(warnings, "warning"))"
+        let hidden = findings.filter { $0.severity > threshold }.count
+        if hidden > 0 { line += " (\(count(hidden, "finding")) below \(threshold.rawValue) not shown; --min-severity note shows all)" }
+        return line
+    }
+}

@@ -1,0 +1,21 @@
+import ArgumentParser
+
+/// The `stepyard` command: a template registry and step catalog for Tekton.
+public struct StepyardCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "stepyard",
+        abstract: "A template registry and step catalog for Tekton.",
+        discussion: """
+            Exit status: 0 ok, 1 findings or refused, 2 usage or environment error.
+            """,
+        version: StepyardVersion.current,
+        subcommands: [LintCommand.self, VersionCommand.self]
+    )
+
+    public init() {}
+}
+
+/// Stepyard's own version.
+public enum StepyardVersion {
+    public static let current = "0.1.0"
+}

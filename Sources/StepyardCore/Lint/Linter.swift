@@ -1,0 +1,35 @@
+/// Checks Tekton resources against Tekton's own admission rules and the catalog conventions.
+///
+/// ```swift
+/// let file = LoadedFile(path: "task/git-clone/0.9/git-clone.yaml", bytes: bytes)
+/// let findings = Linter().lint(file)   // load findings first, then each resource's
+/// ```
+public struct Linter: Sendable {
+    /// The rule sets applied to every resource, in order.
+    public var ruleSets: [any LintRuleSet]
+
+    public init(ruleSets: [any LintRuleSet] = Linter.standardRuleSets) {
+        self.ruleSets = ruleSets
+    }
+
+    /// Tekton's validation rules, then the catalog conventions.
+    public static let standardRuleSets: [any LintRuleSet] = [
+        CatalogRules(),
+    ]
+
+    /// Every finding for a loaded file: those from loading, then each resource's, sorted by line.
+    public func lint(_ file: LoadedFile) -> [Finding] {
+        var findings = file.findings
+        if let location = file.location, !location.isMainFile, !file.resources.isEmpty {
+            // A second resource file in a version folder is not what the catalog layout expects.
+            findings.append(Finding(path: file.path, line: 0, severity: .warning, rule: "catalog.extra-file",
+                                    message: "\(location.fileName) is not the version's main file \(location.name).yaml"))
+        }
+        for loaded in file.resources {
+            var context = LintContext(path: file.path, loaded: loaded, location: file.location?.isMainFile == true ? file.location : nil)
+            for ruleSet in ruleSets { ruleSet.check(&context) }
+            findings.append(contentsOf: context.findings)
+        }
+        return findings.sorted { ($0.line, $0.severity, $0.rule) < ($1.line, $1.severity, $1.rule) }
+    }
+}

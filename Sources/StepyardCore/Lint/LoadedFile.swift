@@ -1,0 +1,59 @@
+/// A YAML file read into the resources it holds, with the findings loading produced.
+public struct LoadedFile: Sendable {
+    /// The path as given by the user (used in findings).
+    public var path: String
+    public var resources: [LoadedResource]
+    /// Load problems: broken YAML, limits, documents of kinds Stepyard does not store.
+    public var findings: [Finding]
+    /// Where the file sits in a catalog, if it does.
+    public var location: CatalogLocation?
+
+    /// Reads `bytes` (the file's content) as a stream of Tekton documents.
+    ///
+    /// A document of another kind (a ServiceAccount beside a Pipeline) is reported as a warning, not
+    /// fatal; broken YAML is an error finding naming the line.
+    public init(path: String, bytes: some Collection<UInt8>, loader: YAMLLoader = YAMLLoader()) {
+        self.path = path
+        self.location = CatalogLocation(path: path)
+        self.resources = []
+        self.findings = []
+        let documents: [YAMLDocument]
+        do {
+            documents = try loader.load(bytes)
+        } catch {
+            findings.append(Finding(path: path, line: error.line ?? 0, severity: .error, rule: "yaml.load",
+                                    message: error.description))
+            return
+        }
+        if documents.isEmpty {
+            findings.append(Finding(path: path, line: 0, severity: .warning, rule: "yaml.empty",
+                                    message: "the file holds no YAML document"))
+        }
+        for document in documents {
+            let line = document.sourceMap.startLine
+            guard case .object(let fields) = document.value else {
+                findings.append(Finding(path: path, line: line, severity: .error, rule: "yaml.not-object",
+                                        message: "document \(document.index + 1) is a \(document.value.typeName), not a Kubernetes object"))
+                continue
+            }
+            guard let kind = fields["kind"]?.stringValue else {
+                findings.append(Finding(path: path, line: line, severity: .error, rule: "yaml.no-kind",
+                                        message: "document \(document.index + 1) has no \"kind\""))
+                continue
+            }
+            guard let resource = TektonResource(document: document.value) else {
+                findings.append(Finding(path: path, line: line, severity: .warning, rule: "resource.other-kind",
+                                        message: "document \(document.index + 1) is a \(kind), not a Task, StepAction or Pipeline; it is not checked"))
+                continue
+            }
+            resources.append(LoadedResource(resource: resource, sourceMap: document.sourceMap, documentIndex: document.index))
+        }
+    }
+}
+
+/// A Tekton resource with the source lines of its document.
+public struct LoadedResource: Sendable, Hashable {
+    public var resource: TektonResource
+    public var sourceMap: SourceMap
+    public var documentIndex: Int
+}

@@ -1,0 +1,42 @@
+/// The Tekton catalog's conventions (TEP-0003), checked when a file sits at
+/// `<kind>/<name>/<version>/<name>.yaml`: the folder decides the kind, name and version, and a
+/// published resource describes itself and says which Tekton it needs.
+public struct CatalogRules: LintRuleSet {
+    public init() {}
+
+    public func check(_ context: inout LintContext) {
+        guard let location = context.location else { return }
+        let resource = context.resource
+        let metadata = resource.metadata
+
+        if location.kind != resource.kind {
+            context.error("catalog.kind-folder", at: "/kind",
+                          "the document is a \(resource.kind.kindName) but sits in the \(location.kind.rawValue)/ folder")
+        }
+        if let name = metadata.name, name != location.name {
+            context.error("catalog.name-folder", at: "/metadata/name",
+                          "metadata.name \"\(name)\" differs from its folder \"\(location.name)\"")
+        }
+        switch metadata.versionLabel {
+        case nil:
+            context.error("catalog.version-label", at: "/metadata",
+                          "missing label \(WellKnown.versionLabel) (the version folder says \"\(location.version)\")")
+        case let label? where label != location.version:
+            context.error("catalog.version-label", at: JSONPointer.root / "metadata" / "labels" / WellKnown.versionLabel,
+                          "label \(WellKnown.versionLabel) is \"\(label)\" but the version folder is \"\(location.version)\"")
+        default:
+            break
+        }
+        if (resource.spec.description ?? "").allSatisfy(\.isWhitespace) {
+            context.error("catalog.description", at: "/spec", "spec.description is missing: say what the \(resource.kind.kindName) does")
+        }
+        if metadata.annotations[WellKnown.minVersionAnnotation] == nil {
+            context.error("catalog.min-version", at: "/metadata",
+                          "missing annotation \(WellKnown.minVersionAnnotation) (the oldest Tekton Pipelines release it runs on)")
+        }
+        if metadata.isDeprecated {
+            context.report(.note, "catalog.deprecated", at: "/metadata/annotations",
+                           "\(resource.kind.rawValue)/\(location.name)@\(location.version) is deprecated")
+        }
+    }
+}

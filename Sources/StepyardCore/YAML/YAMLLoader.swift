@@ -1,0 +1,130 @@
+import Foundation
+import OrderedCollections
+import Yams
+
+/// Turns YAML text into `YAMLDocument`s the way Kubernetes reads manifests (YAML 1.1 scalars, merge keys),
+/// with limits that make hostile input fail fast and clearly.
+///
+/// ```swift
+/// let documents = try YAMLLoader().load(bytes)   // one per `---` document
+/// ```
+public struct YAMLLoader: Sendable {
+    /// Largest file accepted, in bytes.
+    public var maxBytes: Int
+    /// Deepest nesting of collections accepted.
+    public var maxDepth: Int
+    /// Most nodes one stream may expand to, counting every alias expansion.
+    public var maxNodes: Int
+
+    public init(maxBytes: Int = 4 << 20, maxDepth: Int = 200, maxNodes: Int = 1_000_000) {
+        self.maxBytes = maxBytes
+        self.maxDepth = maxDepth
+        self.maxNodes = maxNodes
+    }
+
+    /// Loads every document of a YAML stream given as bytes.
+    /// - Throws: `YAMLLoadError` naming what is wrong and, when known, the line.
+    public func load(_ bytes: some Collection<UInt8>) throws(YAMLLoadError) -> [YAMLDocument] {
+        guard bytes.count <= maxBytes else { throw .tooLarge(bytes: bytes.count, limit: maxBytes) }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw .invalidUTF8(line: Self.lineOfFirstInvalidByte(bytes))
+        }
+        return try load(text: text)
+    }
+
+    /// Loads every document of a YAML stream given as text.
+    public func load(text: String) throws(YAMLLoadError) -> [YAMLDocument] {
+        guard text.utf8.count <= maxBytes else { throw .tooLarge(bytes: text.utf8.count, limit: maxBytes) }
+        try checkNestingDepth(text)
+        let result: Result<[YAMLDocument], YAMLLoadError> = LargeStack.run {
+            do {
+                return .success(try compose(text))
+            } catch let error as YAMLLoadError {
+                return .failure(error)
+            } catch {
+                return .failure(Self.syntaxError(error))
+            }
+        }
+        return try result.get()
+    }
+
+    private func compose(_ text: String) throws -> [YAMLDocument] {
+        let parser = try Parser(yaml: text, resolver: .default, constructor: .default, encoding: .utf8)
+        var documents: [YAMLDocument] = []
+        var budget = maxNodes
+        while let root = try parser.nextRoot() {
+            var converter = NodeConverter(budget: budget, maxNodes: maxNodes, maxDepth: maxDepth)
+            let value = try converter.convert(root, at: "", depth: 0)
+            budget = converter.budget
+            let start = root.mark?.line ?? 1
+            // An empty document (`---` followed by nothing) is skipped, as kubectl does.
+            if case .null = value { continue }
+            documents.append(YAMLDocument(value: value, index: documents.count,
+                                          sourceMap: SourceMap(startLine: start, lines: converter.lines)))
+        }
+        return documents
+    }
+
+    /// Rejects absurd nesting before the recursive composer sees it, in one cheap pass: flow brackets
+    /// (`[[[[…` ten thousand deep) and indentation (block collections need a column per level).
+    /// Quotes are not tracked, so the bounds are loose; real documents stay far below them, and
+    /// anything between them and `maxDepth` is reported precisely by the converter.
+    private func checkNestingDepth(_ text: String) throws(YAMLLoadError) {
+        let flowLimit = max(maxDepth * 5, 1000), indentLimit = max(maxDepth * 20, 4000)
+        var depth = 0, line = 1, indent = 0, atLineStart = true
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\n"):
+                line += 1
+                indent = 0
+                atLineStart = true
+                continue
+            case UInt8(ascii: " "), UInt8(ascii: "-"), UInt8(ascii: "?"):
+                if atLineStart {
+                    indent += 1
+                    if indent > indentLimit { throw .tooDeep(line: line, limit: maxDepth) }
+                    continue
+                }
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                depth += 1
+                if depth > flowLimit { throw .tooDeep(line: line, limit: maxDepth) }
+            case UInt8(ascii: "]"), UInt8(ascii: "}"):
+                if depth > 0 { depth -= 1 }
+            default:
+                break
+            }
+            atLineStart = false
+        }
+    }
+
+    private static func syntaxError(_ error: Error) -> YAMLLoadError {
+        if let yaml = error as? YamlError {
+            switch yaml {
+            case let .scanner(context, problem, mark, _):
+                return .syntax(line: mark.line, message: [context?.text, problem].compactMap { $0 }.joined(separator: " ") + " (line \(mark.line), column \(mark.column))")
+            case let .parser(context, problem, mark, _):
+                return .syntax(line: mark.line, message: [context?.text, problem].compactMap { $0 }.joined(separator: " ") + " (line \(mark.line), column \(mark.column))")
+            case let .composer(context, problem, mark, _):
+                return .syntax(line: mark.line, message: [context?.text, problem].compactMap { $0 }.joined(separator: " ") + " (line \(mark.line), column \(mark.column))")
+            default:
+                return .syntax(line: nil, message: "\(yaml)")
+            }
+        }
+        return .syntax(line: nil, message: "\(error)")
+    }
+
+    private static func lineOfFirstInvalidByte(_ bytes: some Collection<UInt8>) -> Int {
+        var line = 1
+        var start = bytes.startIndex
+        var index = bytes.startIndex
+        while true {
+            let atEnd = index == bytes.endIndex
+            if atEnd || bytes[index] == UInt8(ascii: "\n") {
+                if String(validating: bytes[start..<index], as: UTF8.self) == nil || atEnd { return line }
+                line += 1
+                start = bytes.index(after: index)
+            }
+            index = bytes.index(after: index)
+        }
+    }
+}
