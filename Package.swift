@@ -58,20 +58,24 @@ let package = Package(
             dependencies: ["StepyardCLI"],
             swiftSettings: swift6
         ),
+        .target(
+            name: "StepyardTestSupport",
+            path: "Sources/StepyardTestSupport",
+            swiftSettings: swift6
+        ),
         .testTarget(
             name: "StepyardCoreTests",
-            dependencies: ["StepyardCore"],
-            resources: [.copy("Fixtures")],
+            dependencies: ["StepyardCore", "StepyardTestSupport"],
             swiftSettings: swift6
         ),
         .testTarget(
             name: "StepyardStoreTests",
-            dependencies: ["StepyardStore"],
+            dependencies: ["StepyardStore", "StepyardTestSupport"],
             swiftSettings: swift6
         ),
         .testTarget(
             name: "StepyardCLITests",
-            dependencies: ["StepyardCLI"],
+            dependencies: ["StepyardCLI", "StepyardTestSupport"],
             swiftSettings: swift6
         ),
     ]

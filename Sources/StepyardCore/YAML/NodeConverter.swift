@@ -47,9 +47,7 @@ struct NodeConverter {
                     continue
                 }
                 let key = try Self.key(keyNode, line: keyLine)
-                if let first = keyLines[key] {
-                    throw .duplicateKey(key: key, line: keyLine, firstLine: first)
-                }
+                if keyLines[key] != nil { throw .duplicateKey(key: key, line: keyLine) }
                 keyLines[key] = keyLine
                 let childPointer = pointer + "/" + Self.escape(key)
                 lines[childPointer] = keyLine

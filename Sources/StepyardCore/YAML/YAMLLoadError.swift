@@ -11,7 +11,7 @@ public enum YAMLLoadError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Aliases expand the document past the node budget (a "billion laughs" bomb, or simply too big).
     case tooManyNodes(limit: Int)
     /// A mapping repeats a key; Kubernetes refuses such documents.
-    case duplicateKey(key: String, line: Int, firstLine: Int)
+    case duplicateKey(key: String, line: Int)
     /// A mapping key is not a string (`{[a]: b}`, `1: x` is accepted as `"1"`).
     case unsupportedKey(line: Int)
     /// A value has no JSON equivalent (`.nan`, `.inf`, binary).
@@ -20,7 +20,7 @@ public enum YAMLLoadError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The line the error is about, when known.
     public var line: Int? {
         switch self {
-        case .invalidUTF8(let line), .tooDeep(let line, _), .duplicateKey(_, let line, _),
+        case .invalidUTF8(let line), .tooDeep(let line, _), .duplicateKey(_, let line),
              .unsupportedKey(let line), .unrepresentable(_, let line):
             return line
         case .syntax(let line, _): return line
@@ -40,8 +40,8 @@ public enum YAMLLoadError: Error, Sendable, Hashable, CustomStringConvertible {
             return "the document nests more than \(limit) levels deep"
         case let .tooManyNodes(limit):
             return "the document expands to more than \(limit) nodes (a YAML alias bomb, or far too large for a resource)"
-        case let .duplicateKey(key, _, firstLine):
-            return "duplicate key \"\(key)\" (first defined on line \(firstLine))"
+        case let .duplicateKey(key, _):
+            return "duplicate key \"\(key)\": a mapping may set each key only once"
         case .unsupportedKey:
             return "a mapping key must be a string, number or boolean"
         case let .unrepresentable(value, _):

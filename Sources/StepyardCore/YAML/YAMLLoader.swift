@@ -35,14 +35,13 @@ public struct YAMLLoader: Sendable {
     /// Loads every document of a YAML stream given as text.
     public func load(text: String) throws(YAMLLoadError) -> [YAMLDocument] {
         guard text.utf8.count <= maxBytes else { throw .tooLarge(bytes: text.utf8.count, limit: maxBytes) }
-        try checkNestingDepth(text)
         let result: Result<[YAMLDocument], YAMLLoadError> = LargeStack.run {
             do {
                 return .success(try compose(text))
             } catch let error as YAMLLoadError {
                 return .failure(error)
             } catch {
-                return .failure(Self.syntaxError(error))
+                return .failure(Self.syntaxError(error, maxDepth: maxDepth))
             }
         }
         return try result.get()
@@ -65,47 +64,20 @@ public struct YAMLLoader: Sendable {
         return documents
     }
 
-    /// Rejects absurd nesting before the recursive composer sees it, in one cheap pass: flow brackets
-    /// (`[[[[…` ten thousand deep) and indentation (block collections need a column per level).
-    /// Quotes are not tracked, so the bounds are loose; real documents stay far below them, and
-    /// anything between them and `maxDepth` is reported precisely by the converter.
-    private func checkNestingDepth(_ text: String) throws(YAMLLoadError) {
-        let flowLimit = max(maxDepth * 5, 1000), indentLimit = max(maxDepth * 20, 4000)
-        var depth = 0, line = 1, indent = 0, atLineStart = true
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\n"):
-                line += 1
-                indent = 0
-                atLineStart = true
-                continue
-            case UInt8(ascii: " "), UInt8(ascii: "-"), UInt8(ascii: "?"):
-                if atLineStart {
-                    indent += 1
-                    if indent > indentLimit { throw .tooDeep(line: line, limit: maxDepth) }
-                    continue
-                }
-            case UInt8(ascii: "["), UInt8(ascii: "{"):
-                depth += 1
-                if depth > flowLimit { throw .tooDeep(line: line, limit: maxDepth) }
-            case UInt8(ascii: "]"), UInt8(ascii: "}"):
-                if depth > 0 { depth -= 1 }
-            default:
-                break
-            }
-            atLineStart = false
-        }
-    }
-
-    private static func syntaxError(_ error: Error) -> YAMLLoadError {
+    private static func syntaxError(_ error: Error, maxDepth: Int) -> YAMLLoadError {
         if let yaml = error as? YamlError {
             switch yaml {
+            case let .parser(_, problem, mark, _) where problem.contains("nesting level"):
+                // libyaml stops at 1000 levels on its own; say it in our words.
+                return .tooDeep(line: mark.line, limit: maxDepth)
             case let .scanner(context, problem, mark, _):
                 return .syntax(line: mark.line, message: [context?.text, problem].compactMap { $0 }.joined(separator: " ") + " (line \(mark.line), column \(mark.column))")
             case let .parser(context, problem, mark, _):
                 return .syntax(line: mark.line, message: [context?.text, problem].compactMap { $0 }.joined(separator: " ") + " (line \(mark.line), column \(mark.column))")
             case let .composer(context, problem, mark, _):
                 return .syntax(line: mark.line, message: [context?.text, problem].compactMap { $0 }.joined(separator: " ") + " (line \(mark.line), column \(mark.column))")
+            case let .duplicatedKeysInMapping(duplicates, context):
+                return .duplicateKey(key: duplicates.first ?? "", line: context.mark.line)
             default:
                 return .syntax(line: nil, message: "\(yaml)")
             }
