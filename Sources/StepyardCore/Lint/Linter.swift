@@ -14,6 +14,13 @@ public struct Linter: Sendable {
 
     /// Tekton's validation rules, then the catalog conventions.
     public static let standardRuleSets: [any LintRuleSet] = [
+        ShapeRules(),
+        MetadataRules(),
+        ParamRules(),
+        StepRules(),
+        ResultRules(),
+        VariableRules(),
+        PipelineRules(),
         CatalogRules(),
     ]
 

@@ -20,18 +20,22 @@ public struct ParamSpec: ObjectView {
     /// Object params: the declared keys and their (string) types.
     public var properties: OrderedDictionary<String, JSONValue>? { fields["properties"]?.objectValue }
 
-    /// The effective type: the declared one, else inferred from the default as Tekton does
-    /// (`SetDefaults`: an array default makes an array param, an object default an object param), else string.
+    /// The effective type, defaulted as Tekton's `ParamSpec.SetDefaults` does: the declared type, else
+    /// `object` when `properties` are given, else the shape of the default (§ `valueType(of:)`), else string.
     public var type: ParamType {
-        if let declared = declaredType, let t = ParamType(rawValue: declared) { return t }
-        if declaredType == nil {
-            switch defaultValue {
-            case .array?: return .array
-            case .object?: return .object
-            default: break
-            }
-            if properties != nil { return .object }
+        if let declared = declaredType { return ParamType(rawValue: declared) ?? .string }
+        if properties != nil { return .object }
+        guard let defaultValue, defaultValue != .null else { return .string }
+        return Self.valueType(of: defaultValue)
+    }
+
+    /// The Tekton type of a param value as Tekton reads it (`ParamValue.UnmarshalJSON`): a list of strings is an
+    /// array, a map of strings an object, anything else (numbers and booleans included) a string.
+    public static func valueType(of value: JSONValue) -> ParamType {
+        switch value {
+        case .array(let items) where items.allSatisfy({ $0.stringValue != nil }): return .array
+        case .object(let members) where members.values.allSatisfy({ $0.stringValue != nil }): return .object
+        default: return .string
         }
-        return .string
     }
 }
