@@ -34,13 +34,16 @@ struct LintCommand: OutputCommand {
         let linter = Linter()
         var findings: [Finding] = []
         for path in files {
-            let bytes: [UInt8]
+            let file: LoadedFile
             do {
-                bytes = try SourceFiles.read(path, limit: loader.maxBytes)
+                switch try SourceFiles.read(path, limit: loader.maxBytes) {
+                case .bytes(let bytes): file = LoadedFile(path: path, bytes: bytes, loader: loader)
+                case .tooLarge(let size): file = LoadedFile(path: path, failure: .tooLarge(bytes: size, limit: loader.maxBytes))
+                }
             } catch {
                 return CommandOutput(stderr: "stepyard lint: \(error)\n", exitCode: ExitStatus.usage)
             }
-            findings += linter.lint(LoadedFile(path: path, bytes: bytes, loader: loader))
+            findings += linter.lint(file)
         }
         let report = LintReport(findings: findings, files: files.count)
         let exit = report.errors > 0 ? ExitStatus.findings : ExitStatus.ok

@@ -51,6 +51,16 @@ public struct LoadedFile: Sendable {
     }
 }
 
+extension LoadedFile {
+    /// A file that could not be loaded at all (too large to read, for one), with the reason as its finding.
+    public init(path: String, failure: YAMLLoadError) {
+        self.path = path
+        self.location = CatalogLocation(path: path)
+        self.resources = []
+        self.findings = [Finding(path: path, line: failure.line ?? 0, severity: .error, rule: "yaml.load", message: failure.description)]
+    }
+}
+
 /// A Tekton resource with the source lines of its document.
 public struct LoadedResource: Sendable, Hashable {
     public var resource: TektonResource

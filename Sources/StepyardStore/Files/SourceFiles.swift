@@ -32,14 +32,18 @@ public enum SourceFiles {
         return out
     }
 
-    /// Reads a file's bytes, at most `limit + 1` of them (enough to tell the loader it is too large
-    /// without reading a huge file whole).
-    public static func read(_ path: String, limit: Int) throws(SourceFilesError) -> [UInt8] {
+    /// Reads a file's bytes, or only reports its size when it is larger than `limit` (a huge file is
+    /// refused without being read whole).
+    public static func read(_ path: String, limit: Int) throws(SourceFilesError) -> FileContents {
         guard let handle = FileHandle(forReadingAtPath: path) else { throw .unreadable(path, "cannot open the file") }
         defer { try? handle.close() }
         do {
             let data = try handle.read(upToCount: limit + 1) ?? Data()
-            return [UInt8](data)
+            if data.count > limit {
+                let size = (try? handle.seekToEnd()).map(Int.init) ?? data.count
+                return .tooLarge(size: size)
+            }
+            return .bytes([UInt8](data))
         } catch {
             throw .unreadable(path, error.localizedDescription)
         }
@@ -52,6 +56,12 @@ public enum SourceFiles {
         if rest.hasPrefix("/") { rest.removeFirst() }
         return given.hasSuffix("/") ? given + rest : given + "/" + rest
     }
+}
+
+/// A file's content, or the fact that it is too large to read.
+public enum FileContents: Sendable {
+    case bytes([UInt8])
+    case tooLarge(size: Int)
 }
 
 /// Why the files a user named could not be read.
