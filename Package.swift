@@ -21,6 +21,9 @@ let package = Package(
         .package(url: "https://github.com/attaswift/BigInt", exact: "6.0.1"),
         .package(url: "https://github.com/apple/swift-collections", exact: "1.6.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/mxcl/Version", exact: "2.2.1"),
+        .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
     ],
     targets: [
         .systemLibrary(
@@ -34,13 +37,15 @@ let package = Package(
                 "Yams",
                 .product(name: "BigInt", package: "BigInt"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
+                .product(name: "Version", package: "Version"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             exclude: ["README.md"],
             swiftSettings: swift6
         ),
         .target(
             name: "StepyardStore",
-            dependencies: ["StepyardCore", "CLibGit2"],
+            dependencies: ["StepyardCore", "CLibGit2", .product(name: "GRDB", package: "GRDB.swift")],
             exclude: ["README.md"],
             swiftSettings: swift6
         ),
@@ -58,8 +63,21 @@ let package = Package(
             dependencies: ["StepyardCLI"],
             swiftSettings: swift6
         ),
+        .executableTarget(
+            name: "json-schema-suite",
+            dependencies: ["StepyardTestSupport"],
+            path: "bench/Sources/json-schema-suite",
+            swiftSettings: swift6
+        ),
+        .executableTarget(
+            name: "validator-bench",
+            dependencies: ["StepyardCore"],
+            path: "bench/Sources/validator-bench",
+            swiftSettings: swift6
+        ),
         .target(
             name: "StepyardTestSupport",
+            dependencies: ["StepyardCore"],
             path: "Sources/StepyardTestSupport",
             swiftSettings: swift6
         ),

@@ -30,20 +30,7 @@ public struct LintContext: Sendable {
 
     /// The value at `pointer` in the document, if any.
     public func value(at pointer: JSONPointer) -> JSONValue? {
-        var current = document
-        for token in pointer.tokens {
-            switch current {
-            case .object(let o):
-                guard let next = o[token] else { return nil }
-                current = next
-            case .array(let a):
-                guard let i = Int(token), a.indices.contains(i) else { return nil }
-                current = a[i]
-            default:
-                return nil
-            }
-        }
-        return current
+        document.value(at: pointer)
     }
 }
 

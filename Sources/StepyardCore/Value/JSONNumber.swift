@@ -62,10 +62,14 @@ public struct JSONNumber: Sendable, Hashable {
                 let rest = Substring(chars[chars.index(after: index)...])
                 guard sawDigit, !rest.isEmpty else { return nil }
                 var expText = rest
-                if expText.first == "+" { expText = expText.dropFirst() }
-                guard !expText.isEmpty, expText.dropFirst(expText.first == "-" ? 1 : 0).allSatisfy({ $0.isASCII && $0.isNumber }),
-                      let e = Int(expText) else { return nil }
-                exponentPart = e
+                var expNegative = false
+                if expText.first == "+" || expText.first == "-" {
+                    expNegative = expText.first == "-"
+                    expText = expText.dropFirst()
+                }
+                guard !expText.isEmpty, expText.allSatisfy({ $0.isASCII && $0.isNumber }),
+                      let e = Int(expText), e <= Self.exponentLimit else { return nil }
+                exponentPart = expNegative ? -e : e
                 index = chars.endIndex
                 break
             } else {
@@ -74,8 +78,14 @@ public struct JSONNumber: Sendable, Hashable {
             index = chars.index(after: index)
         }
         guard sawDigit, let magnitude = BigInt(digits) else { return nil }
-        self.init(significand: negative ? -magnitude : magnitude, exponent: exponentPart - fractionDigits)
+        let exponent = exponentPart - fractionDigits
+        // Keeps later exponent arithmetic (normalising, comparing) clear of Int overflow.
+        guard abs(exponent) <= Self.exponentLimit else { return nil }
+        self.init(significand: negative ? -magnitude : magnitude, exponent: exponent)
     }
+
+    /// The largest decimal exponent magnitude accepted when parsing text (far beyond any `Double`).
+    static let exponentLimit = 1 << 40
 
     /// Converts a finite `Double` through its shortest exact decimal spelling.
     public init?(_ value: Double) {

@@ -19,7 +19,9 @@ extension JSONValue: Hashable {
         case (.null, .null): return true
         case let (.bool(a), .bool(b)): return a == b
         case let (.number(a), .number(b)): return a == b
-        case let (.string(a), .string(b)): return a == b
+        // By Unicode scalars: Swift's `==` on String treats canonically equivalent spellings ("é" and
+        // "e\u{301}") as equal, but JSON (and JSON Schema's `const`/`enum`) compares code points.
+        case let (.string(a), .string(b)): return a.utf8.count == b.utf8.count && a.utf8.elementsEqual(b.utf8)
         case let (.array(a), .array(b)): return a == b
         case let (.object(a), .object(b)):
             guard a.count == b.count else { return false }

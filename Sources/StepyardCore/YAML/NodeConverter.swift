@@ -49,7 +49,7 @@ struct NodeConverter {
                 let key = try Self.key(keyNode, line: keyLine)
                 if keyLines[key] != nil { throw .duplicateKey(key: key, line: keyLine) }
                 keyLines[key] = keyLine
-                let childPointer = pointer + "/" + Self.escape(key)
+                let childPointer = pointer + "/" + JSONPointer.escape(key)
                 lines[childPointer] = keyLine
                 object[key] = try convert(valueNode, at: childPointer, depth: depth + 1)
             }
@@ -70,7 +70,7 @@ struct NodeConverter {
                     }
                     for (key, value) in members where object[key] == nil {
                         object[key] = value
-                        lines[pointer + "/" + Self.escape(key)] = mergeLine
+                        lines[pointer + "/" + JSONPointer.escape(key)] = mergeLine
                     }
                 }
             }
@@ -81,10 +81,5 @@ struct NodeConverter {
     private static func key(_ node: Node, line: Int) throws(YAMLLoadError) -> String {
         guard case .scalar(let scalar) = node else { throw .unsupportedKey(line: line) }
         return scalar.string
-    }
-
-    static func escape(_ token: String) -> String {
-        guard token.contains("~") || token.contains("/") else { return token }
-        return token.replacing("~", with: "~0").replacing("/", with: "~1")
     }
 }
