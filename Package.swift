@@ -45,7 +45,11 @@ let package = Package(
         ),
         .target(
             name: "StepyardStore",
-            dependencies: ["StepyardCore", "CLibGit2", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "StepyardCore", "CLibGit2",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ],
             exclude: ["README.md"],
             swiftSettings: swift6
         ),

@@ -9,7 +9,11 @@ public struct StepyardCommand: AsyncParsableCommand {
             Exit status: 0 ok, 1 findings or refused, 2 usage or environment error.
             """,
         version: StepyardVersion.current,
-        subcommands: [LintCommand.self, VersionCommand.self]
+        subcommands: [
+            InitCommand.self, LintCommand.self, ImportCommand.self, PublishCommand.self, ShowCommand.self,
+            VersionsCommand.self, SearchCommand.self, HistoryCommand.self, DeprecateCommand.self, YankCommand.self,
+            DepartmentCommand.self, ReindexCommand.self, VersionCommand.self,
+        ]
     )
 
     public init() {}

@@ -61,6 +61,5 @@ let elapsed = clock.now - start
 let elapsedSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
 guard errorCount == validations / 2 * 8 else { fail("inconsistent error counts during the run") }
 let rate = Double(validations) / elapsedSeconds
-print(String(format: "%d validations in %.2f s: %.0f validations/s (good and bad alternately, every error collected)",
-             validations, elapsedSeconds, rate))
-print(String(format: "reference jsonschema-rs ~106k/s: ratio %.2fx", rate / 106_000))
+print(String(format: "%d validations in %.2f s (good and bad alternately, every error collected)", validations, elapsedSeconds))
+print(String(format: "stepyard: %.0f validations/s", rate))

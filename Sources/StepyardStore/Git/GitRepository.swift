@@ -1,0 +1,283 @@
+import Foundation
+internal import CLibGit2
+
+/// A bare git repository, written through libgit2: blobs, trees and commits directly, no working tree,
+/// no `git` binary.
+///
+/// `@unchecked Sendable`: the class owns a `git_repository *`, which libgit2 allows on one thread at a
+/// time only (docs/threading.md). Every instance is owned by one `Store` actor, which serialises all use.
+final class GitRepository: @unchecked Sendable {
+    private let pointer: OpaquePointer
+    /// The repository's folder (`…/repo.git`).
+    let path: String
+
+    private static let initialised: Void = { git_libgit2_init(); return () }()
+
+    private init(pointer: OpaquePointer, path: String) {
+        self.pointer = pointer
+        self.path = path
+    }
+
+    deinit {
+        git_repository_free(pointer)
+    }
+
+    /// Creates a bare repository whose HEAD is `refs/heads/<branch>`.
+    static func create(at path: String, branch: String) throws(GitError) -> GitRepository {
+        _ = initialised
+        var options = git_repository_init_options()
+        try GitError.check(git_repository_init_options_init(&options, UInt32(GIT_REPOSITORY_INIT_OPTIONS_VERSION)), "init options")
+        options.flags = GIT_REPOSITORY_INIT_BARE.rawValue | GIT_REPOSITORY_INIT_MKPATH.rawValue
+        var repo: OpaquePointer?
+        let code = branch.withCString { head -> Int32 in
+            options.initial_head = head
+            return git_repository_init_ext(&repo, path, &options)
+        }
+        try GitError.check(code, "create repository at \(path)")
+        return GitRepository(pointer: repo!, path: path)
+    }
+
+    /// Opens an existing bare repository.
+    static func open(at path: String) throws(GitError) -> GitRepository {
+        _ = initialised
+        var repo: OpaquePointer?
+        try GitError.check(git_repository_open_bare(&repo, path), "open repository at \(path)")
+        return GitRepository(pointer: repo!, path: path)
+    }
+
+    // MARK: - Reading
+
+    /// The commit a reference points to, or `nil` for an unborn branch.
+    func resolve(_ reference: String) throws(GitError) -> ObjectID? {
+        var oid = git_oid()
+        let code = git_reference_name_to_id(&oid, pointer, reference)
+        if code == GIT_ENOTFOUND.rawValue { return nil }
+        try GitError.check(code, "read \(reference)")
+        return ObjectID(oid)
+    }
+
+    /// A commit's metadata.
+    func commit(_ id: ObjectID) throws(GitError) -> CommitInfo {
+        var oid = id.oid
+        var commit: OpaquePointer?
+        try GitError.check(git_commit_lookup(&commit, pointer, &oid), "look up commit \(id)")
+        defer { git_commit_free(commit) }
+        let signature = git_commit_author(commit)!.pointee
+        var parents: [ObjectID] = []
+        for i in 0..<git_commit_parentcount(commit) {
+            if let parent = git_commit_parent_id(commit, i) { parents.append(ObjectID(parent.pointee)) }
+        }
+        return CommitInfo(
+            id: id,
+            tree: ObjectID(git_commit_tree_id(commit)!.pointee),
+            parents: parents,
+            author: GitSignature(name: String(cString: signature.name), email: String(cString: signature.email),
+                                 time: signature.when.time, offsetMinutes: signature.when.offset),
+            message: git_commit_message(commit).map { String(cString: $0) } ?? ""
+        )
+    }
+
+    /// The bytes of the file at `path` in `commit`'s tree, or `nil` when there is none.
+    func file(_ path: String, at commit: ObjectID) throws(GitError) -> [UInt8]? {
+        guard let blob = try entryID(path, at: commit) else { return nil }
+        return try blobContent(blob)
+    }
+
+    /// The object id of the tree entry (file or folder) at `path`, or `nil` when there is none.
+    func entryID(_ path: String, at commit: ObjectID) throws(GitError) -> ObjectID? {
+        try withTree(of: commit) { tree throws(GitError) -> ObjectID? in
+            var entry: OpaquePointer?
+            let code = git_tree_entry_bypath(&entry, tree, path)
+            if code == GIT_ENOTFOUND.rawValue { return nil }
+            try GitError.check(code, "find \(path)")
+            defer { git_tree_entry_free(entry) }
+            return ObjectID(git_tree_entry_id(entry)!.pointee)
+        }
+    }
+
+    /// A blob's bytes.
+    func blobContent(_ id: ObjectID) throws(GitError) -> [UInt8] {
+        var oid = id.oid
+        var blob: OpaquePointer?
+        try GitError.check(git_blob_lookup(&blob, pointer, &oid), "read blob \(id)")
+        defer { git_blob_free(blob) }
+        let size = Int(git_blob_rawsize(blob))
+        guard size > 0, let raw = git_blob_rawcontent(blob) else { return [] }
+        return Array(UnsafeRawBufferPointer(start: raw, count: size))
+    }
+
+    /// Every file of `commit`'s tree whose path starts with `prefix`, in tree order.
+    func files(at commit: ObjectID, under prefix: String = "") throws(GitError) -> [TreeFile] {
+        try withTree(of: commit) { tree throws(GitError) -> [TreeFile] in
+            final class Collector {
+                var files: [TreeFile] = []
+                let prefix: String
+                init(prefix: String) { self.prefix = prefix }
+            }
+            let collector = Collector(prefix: prefix)
+            let code = git_tree_walk(tree, GIT_TREEWALK_PRE, { root, entry, payload in
+                let collector = Unmanaged<Collector>.fromOpaque(payload!).takeUnretainedValue()
+                let name = String(cString: git_tree_entry_name(entry))
+                let path = String(cString: root!) + name
+                if git_tree_entry_type(entry) == GIT_OBJECT_TREE {
+                    // Skip folders that cannot hold the prefix.
+                    let folder = path + "/"
+                    return collector.prefix.hasPrefix(folder) || folder.hasPrefix(collector.prefix) ? 0 : 1
+                }
+                if path.hasPrefix(collector.prefix) {
+                    collector.files.append(TreeFile(path: path, blob: ObjectID(git_tree_entry_id(entry)!.pointee)))
+                }
+                return 0
+            }, Unmanaged.passUnretained(collector).toOpaque())
+            try GitError.check(code, "walk tree")
+            return collector.files
+        }
+    }
+
+    /// The paths of files that differ between two commits (`from` = `nil`: every file of `to`).
+    func changedPaths(from old: ObjectID?, to new: ObjectID) throws(GitError) -> Set<String> {
+        guard let old else { return Set(try files(at: new).map(\.path)) }
+        let oldTree = try lookupTree(of: old)
+        defer { git_tree_free(oldTree) }
+        let newTree = try lookupTree(of: new)
+        defer { git_tree_free(newTree) }
+        var diff: OpaquePointer?
+        try GitError.check(git_diff_tree_to_tree(&diff, pointer, oldTree, newTree, nil), "diff \(old)..\(new)")
+        defer { git_diff_free(diff) }
+        var paths: Set<String> = []
+        for i in 0..<git_diff_num_deltas(diff) {
+            guard let delta = git_diff_get_delta(diff, i)?.pointee else { continue }
+            if let p = delta.old_file.path { paths.insert(String(cString: p)) }
+            if let p = delta.new_file.path { paths.insert(String(cString: p)) }
+        }
+        return paths
+    }
+
+    /// `true` when `ancestor` is `commit` or one of its ancestors.
+    func isAncestor(_ ancestor: ObjectID, of commit: ObjectID) throws(GitError) -> Bool {
+        if ancestor == commit { return true }
+        var a = commit.oid, b = ancestor.oid
+        let code = git_graph_descendant_of(pointer, &a, &b)
+        try GitError.check(code, "compare \(commit) with \(ancestor)")
+        return code == 1
+    }
+
+    /// Commits reachable from `head`, newest first, whose change touches the entry at `path`
+    /// (a file or folder; `""` means every commit), at most `limit`.
+    func history(of path: String, from head: ObjectID, limit: Int = 1000) throws(GitError) -> [CommitInfo] {
+        var walker: OpaquePointer?
+        try GitError.check(git_revwalk_new(&walker, pointer), "start history walk")
+        defer { git_revwalk_free(walker) }
+        git_revwalk_sorting(walker, GIT_SORT_TIME.rawValue | GIT_SORT_TOPOLOGICAL.rawValue)
+        var start = head.oid
+        try GitError.check(git_revwalk_push(walker, &start), "walk from \(head)")
+        var out: [CommitInfo] = []
+        var oid = git_oid()
+        while out.count < limit, git_revwalk_next(&oid, walker) == 0 {
+            let info = try commit(ObjectID(oid))
+            if path.isEmpty {
+                out.append(info)
+                continue
+            }
+            let mine = try entryID(path, at: info.id)
+            let parents = info.parents.isEmpty ? [nil] : try info.parents.map { p throws(GitError) in try entryID(path, at: p) }
+            // Touched when the entry differs from every parent's (merges that only carry a side's change are skipped).
+            if parents.allSatisfy({ $0 != mine }) { out.append(info) }
+        }
+        return out
+    }
+
+    // MARK: - Writing
+
+    /// Writes a commit on top of `parent` that applies `changes` (path → new bytes, or `nil` to delete),
+    /// without moving any reference. Returns the new commit's id.
+    func commit(changes: [String: [UInt8]?], parent: ObjectID?, author: GitSignature, message: String) throws(GitError) -> ObjectID {
+        var index: OpaquePointer?
+        try GitError.check(git_index_new(&index), "create in-memory index")
+        defer { git_index_free(index) }
+        if let parent {
+            let tree = try lookupTree(of: parent)
+            defer { git_tree_free(tree) }
+            try GitError.check(git_index_read_tree(index, tree), "read tree of \(parent)")
+        }
+        for (path, content) in changes.sorted(by: { $0.key < $1.key }) {
+            if let content {
+                // The in-memory index has no repository behind it: write the blob first, then add its id.
+                var blob = git_oid()
+                let written = content.withUnsafeBytes { git_blob_create_from_buffer(&blob, pointer, $0.baseAddress, $0.count) }
+                try GitError.check(written, "write \(path)")
+                var entry = git_index_entry()
+                entry.mode = UInt32(GIT_FILEMODE_BLOB.rawValue)
+                entry.id = blob
+                entry.file_size = UInt32(truncatingIfNeeded: content.count)
+                let code = path.withCString { cPath -> Int32 in
+                    entry.path = cPath
+                    return git_index_add(index, &entry)
+                }
+                try GitError.check(code, "add \(path)")
+            } else {
+                let code = git_index_remove_bypath(index, path)
+                try GitError.check(code, "remove \(path)")
+            }
+        }
+        var treeID = git_oid()
+        try GitError.check(git_index_write_tree_to(&treeID, index, pointer), "write tree")
+        var tree: OpaquePointer?
+        try GitError.check(git_tree_lookup(&tree, pointer, &treeID), "look up new tree")
+        defer { git_tree_free(tree) }
+
+        var signature: UnsafeMutablePointer<git_signature>?
+        try GitError.check(git_signature_new(&signature, author.name, author.email, author.time, author.offsetMinutes),
+                           "signature for \(author.name) <\(author.email)>")
+        defer { git_signature_free(signature) }
+
+        var parentCommit: OpaquePointer?
+        if let parent {
+            var oid = parent.oid
+            try GitError.check(git_commit_lookup(&parentCommit, pointer, &oid), "look up parent \(parent)")
+        }
+        defer { if parentCommit != nil { git_commit_free(parentCommit) } }
+        var commitID = git_oid()
+        var parents: [OpaquePointer?] = parentCommit.map { [$0] } ?? []
+        let code = parents.withUnsafeMutableBufferPointer { buffer in
+            git_commit_create(&commitID, pointer, nil, signature, signature, "UTF-8", message, tree, buffer.count, buffer.baseAddress)
+        }
+        try GitError.check(code, "create commit")
+        return ObjectID(commitID)
+    }
+
+    /// Moves `reference` to `new` only if it still points at `expected` (`nil`: only if it does not exist yet).
+    /// Returns `false` when another writer moved it first; nothing is changed then.
+    func updateReference(_ reference: String, to new: ObjectID, expecting expected: ObjectID?, message: String) throws(GitError) -> Bool {
+        var newOID = new.oid
+        var ref: OpaquePointer?
+        let code: Int32
+        if var current = expected?.oid {
+            code = git_reference_create_matching(&ref, pointer, reference, &newOID, 1, &current, message)
+        } else {
+            code = git_reference_create(&ref, pointer, reference, &newOID, 0, message)
+        }
+        if code == GIT_EMODIFIED.rawValue || code == GIT_EEXISTS.rawValue || code == GIT_ELOCKED.rawValue { return false }
+        try GitError.check(code, "update \(reference)")
+        git_reference_free(ref)
+        return true
+    }
+
+    // MARK: - Trees
+
+    private func lookupTree(of commit: ObjectID) throws(GitError) -> OpaquePointer? {
+        var oid = commit.oid
+        var commitPointer: OpaquePointer?
+        try GitError.check(git_commit_lookup(&commitPointer, pointer, &oid), "look up commit \(commit)")
+        defer { git_commit_free(commitPointer) }
+        var tree: OpaquePointer?
+        try GitError.check(git_commit_tree(&tree, commitPointer), "read tree of \(commit)")
+        return tree
+    }
+
+    private func withTree<T>(of commit: ObjectID, _ body: (OpaquePointer?) throws(GitError) -> T) throws(GitError) -> T {
+        let tree = try lookupTree(of: commit)
+        defer { git_tree_free(tree) }
+        return try body(tree)
+    }
+}

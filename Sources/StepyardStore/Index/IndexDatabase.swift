@@ -1,0 +1,122 @@
+import Foundation
+import GRDB
+
+/// The SQLite index of the store (GRDB): never the truth, always rebuildable from git.
+///
+/// It records the commit it reflects (`meta.indexed_commit`); `Indexer` brings it up to a commit.
+struct IndexDatabase: Sendable {
+    let writer: any DatabaseWriter
+
+    /// Opens (creating and migrating) the index at `path`.
+    /// - Throws: a GRDB error when the file is not a usable database; the store then rebuilds it.
+    static func open(at path: String) throws -> IndexDatabase {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(30)
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        try pool.read { db in
+            let check = try String.fetchOne(db, sql: "PRAGMA quick_check") ?? ""
+            if check != "ok" { throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "index integrity check: \(check)") }
+        }
+        return try IndexDatabase(pool)
+    }
+
+    /// An index in memory (tests).
+    static func inMemory() throws -> IndexDatabase {
+        try IndexDatabase(DatabaseQueue())
+    }
+
+    init(_ writer: any DatabaseWriter) throws {
+        self.writer = writer
+        try Self.migrator.migrate(writer)
+    }
+
+    /// Migrations are never edited once released; add a new one instead.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.create(table: "meta") { t in
+                t.primaryKey("key", .text)
+                t.column("value", .text).notNull()
+            }
+            try db.create(table: "department") { t in
+                t.primaryKey("name", .text)
+            }
+            try db.create(table: "version") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("namespace", .text).notNull()
+                t.column("kind", .text).notNull()
+                t.column("name", .text).notNull()
+                t.column("version", .text).notNull()
+                t.column("semver", .text).notNull()
+                t.column("major", .integer).notNull()
+                t.column("minor", .integer).notNull()
+                t.column("patch", .integer).notNull()
+                t.column("prerelease", .text).notNull()
+                t.column("digest", .text).notNull()
+                t.column("path", .text).notNull()
+                t.column("apiVersion", .text).notNull()
+                t.column("description", .text).notNull()
+                t.column("displayName", .text)
+                t.column("language", .text)
+                t.column("categories", .text).notNull()
+                t.column("tags", .text).notNull()
+                t.column("platforms", .text).notNull()
+                t.column("deprecated", .boolean).notNull()
+                t.column("deprecationMessage", .text)
+                t.column("yanked", .boolean).notNull()
+                t.column("readme", .text)
+                t.column("blob", .text).notNull()
+                t.uniqueKey(["namespace", "kind", "name", "version"])
+            }
+            try db.create(index: "version_digest", on: "version", columns: ["digest"])
+            for table in ["annotation", "dependency", "image"] {
+                try db.create(table: table) { t in
+                    t.column("versionId", .integer).notNull().references("version", onDelete: .cascade)
+                    switch table {
+                    case "annotation":
+                        t.column("key", .text).notNull()
+                        t.column("value", .text).notNull()
+                    case "dependency":
+                        t.column("kind", .text).notNull()
+                        t.column("name", .text).notNull()
+                        t.column("requirement", .text).notNull()
+                    default:
+                        t.column("image", .text).notNull()
+                    }
+                }
+                try db.create(index: "\(table)_version", on: table, columns: ["versionId"])
+            }
+            try db.create(index: "dependency_target", on: "dependency", columns: ["kind", "name"])
+            try db.create(index: "image_name", on: "image", columns: ["image"])
+            try db.create(virtualTable: "search", using: FTS5()) { t in
+                t.tokenizer = .porter(wrapping: .unicode61())
+                t.column("name")
+                t.column("displayName")
+                t.column("description")
+                t.column("tags")
+                t.column("readme")
+            }
+        }
+        return migrator
+    }
+}
+
+extension IndexDatabase {
+    /// The commit the index reflects, if any.
+    static func indexedCommit(_ db: Database) throws -> String? {
+        try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'indexed_commit'")
+    }
+
+    static func setIndexedCommit(_ db: Database, _ commit: String) throws {
+        try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('indexed_commit', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                       arguments: [commit])
+    }
+
+    /// Removes every row (a rebuild starts here).
+    static func clear(_ db: Database) throws {
+        for table in ["annotation", "dependency", "image", "version", "department", "search"] {
+            try db.execute(sql: "DELETE FROM \(table)")
+        }
+        try db.execute(sql: "DELETE FROM meta WHERE key = 'indexed_commit'")
+    }
+}

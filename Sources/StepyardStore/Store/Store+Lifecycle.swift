@@ -1,0 +1,50 @@
+import OrderedCollections
+import StepyardCore
+
+extension Store {
+    /// Marks one version deprecated, with a message users see; still selectable by ranges.
+    public func deprecate(_ ref: ResourceRef, message: String, author: Author) throws(StoreError) -> String? {
+        try changeLifecycle(ref, author: author, verb: "Deprecate", detail: message) { $0.deprecated = true; $0.deprecationMessage = message }
+    }
+
+    /// Yanks one version: ranges never select it again; its exact version and digest still fetch it.
+    public func yank(_ ref: ResourceRef, author: Author) throws(StoreError) -> String? {
+        try changeLifecycle(ref, author: author, verb: "Yank", detail: nil) { $0.yanked = true }
+    }
+
+    private func changeLifecycle(_ ref: ResourceRef, author: Author, verb: String, detail: String?,
+                                 _ change: (inout Lifecycle) -> Void) throws(StoreError) -> String? {
+        guard case .requirement(.exact)? = ref.selector ?? nil else {
+            throw .refused("\(verb.lowercased()) needs an exact version: \(ref.kind.rawValue)/\(ref.name)@VERSION")
+        }
+        let info = try select(ref)
+        let folder = String(info.path.split(separator: "/").dropLast().joined(separator: "/"))
+        let path = folder + "/" + RepositoryLayout.lifecycleFile
+        let message = "\(verb) \(info.kind.rawValue)/\(info.name)@\(info.version)" + (info.namespace == organisation ? "" : " in department \(info.namespace)")
+            + (detail.map { ": " + $0 } ?? "")
+        let commit = try write(author: author, message: message) { head throws(StoreError) in
+            guard let head else { throw .notFound(ref.description) }
+            var lifecycle = try self.file(path, at: head).map { Lifecycle(bytes: $0) } ?? Lifecycle()
+            let before = lifecycle
+            change(&lifecycle)
+            return lifecycle == before ? nil : [path: lifecycle.bytes]
+        }
+        return commit?.description
+    }
+
+    /// Creates a department: a namespace of its own under `departments/<name>/`.
+    public func createDepartment(_ name: String, author: Author) throws(StoreError) -> String {
+        if let problem = ResourceName.problem(with: name) { throw .invalidName(problem) }
+        guard name != organisation, name != RepositoryLayout.departmentsFolder else {
+            throw .invalidName("\"\(name)\" is reserved")
+        }
+        let record: JSONValue = .object(["name": .string(name)])
+        let commit = try write(author: author, message: "Create department \(name)") { head throws(StoreError) in
+            if let head, try self.file(RepositoryLayout.departmentRecord(name), at: head) != nil {
+                throw .departmentExists(name)
+            }
+            return [RepositoryLayout.departmentRecord(name): Array((record.serialized(pretty: true) + "\n").utf8)]
+        }
+        return commit?.description ?? ""
+    }
+}

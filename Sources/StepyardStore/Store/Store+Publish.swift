@@ -1,0 +1,117 @@
+import Foundation
+import StepyardCore
+
+/// A resource version to publish: its YAML and what goes beside it.
+public struct PublishRequest: Sendable {
+    /// The YAML document's bytes, stored as given.
+    public var document: [UInt8]
+    /// Where it came from (for messages).
+    public var sourcePath: String
+    public var readme: [UInt8]?
+    /// A parameter schema sidecar (`<name>.schema.json`).
+    public var schema: [UInt8]?
+    /// `nil`: the organisation namespace.
+    public var department: String?
+
+    public init(document: [UInt8], sourcePath: String, readme: [UInt8]? = nil, schema: [UInt8]? = nil, department: String? = nil) {
+        self.document = document
+        self.sourcePath = sourcePath
+        self.readme = readme
+        self.schema = schema
+        self.department = department
+    }
+}
+
+extension Store {
+    /// Publishes one version: validated by the linter (errors refuse it), then one commit authored by `author`.
+    /// The same content again is a no-op; other content under an existing version is refused.
+    public func publish(_ request: PublishRequest, author: Author) throws(StoreError) -> PublishResult {
+        let candidate = try Candidate(request: request, organisation: organisation)
+        let namespace = try namespace(of: ResourceRef(namespace: request.department, kind: candidate.kind, name: candidate.name))
+        let key = VersionKey(namespace: namespace, kind: candidate.kind, name: candidate.name, version: candidate.version.spelling)
+        // The linter sees the file where it will live, so the catalog conventions apply.
+        let findings = Linter().lint(LoadedFile(path: RepositoryLayout.mainFile(of: key, organisation: organisation), bytes: request.document))
+        let errors = findings.filter { $0.severity == .error }
+        if !errors.isEmpty {
+            throw .invalidDocument(path: request.sourcePath, findings: errors.map { var f = $0; f.path = request.sourcePath; return f })
+        }
+        var outcome = PublishResult.Outcome.published
+        var finalKey = key
+        let message = "Publish \(candidate.kind.rawValue)/\(candidate.name)@\(candidate.version.spelling)"
+            + (namespace == organisation ? "" : " in department \(namespace)") + "\n\nDigest: \(candidate.digest)\n"
+        let commit = try write(author: author, message: message) { head throws(StoreError) in
+            if let existing = try self.existingVersion(of: key, at: head) {
+                guard existing.digest == candidate.digest else {
+                    throw .versionConflict(key: "\(candidate.kind.rawValue)/\(candidate.name)@\(existing.key.version)", existing: existing.digest, new: candidate.digest)
+                }
+                outcome = .unchanged
+                finalKey = existing.key
+                return nil
+            }
+            return Self.files(for: key, organisation: self.organisation, document: request.document,
+                              readme: request.readme, schema: request.schema, description: candidate.description)
+        }
+        return PublishResult(outcome: outcome, ref: "\(finalKey.namespace)/\(finalKey.kind.rawValue)/\(finalKey.name)@\(finalKey.version)",
+                             digest: candidate.digest, commit: commit?.description, warnings: findings.filter { $0.severity == .warning })
+    }
+
+    /// The files of one version folder.
+    static func files(for key: VersionKey, organisation: String, document: [UInt8], readme: [UInt8]?, schema: [UInt8]?,
+                      description: String) -> [String: [UInt8]?] {
+        let folder = RepositoryLayout.folder(of: key, organisation: organisation)
+        var files: [String: [UInt8]?] = [RepositoryLayout.mainFile(of: key, organisation: organisation): document]
+        files[folder + "/" + RepositoryLayout.readmeFile] = readme ?? Array("# \(key.name)\n\n\(description)\n".utf8)
+        if let schema { files[RepositoryLayout.schemaFile(of: key, organisation: organisation)] = schema }
+        return files
+    }
+
+    /// The version of the same resource that `key` would collide with (same spelling, or same semver such as
+    /// `0.9` and `0.9.0`), with its digest, as of `head`.
+    func existingVersion(of key: VersionKey, at head: ObjectID?) throws(StoreError) -> (key: VersionKey, digest: String)? {
+        guard let head, let wanted = ResourceVersion(key.version) else { return nil }
+        let folder = RepositoryLayout.resourceFolder(namespace: key.namespace, kind: key.kind, name: key.name, organisation: organisation)
+        do {
+            for file in try git.files(at: head, under: folder + "/") {
+                guard case .version(let other, let name) = RepositoryLayout.entry(for: file.path, organisation: organisation),
+                      name == key.name + ".yaml", let version = ResourceVersion(other.version), version.isSameVersion(as: wanted) else { continue }
+                let bytes = try git.blobContent(file.blob)
+                let digest = (try? YAMLLoader().load(bytes).first).map { ContentDigest.of($0.value) } ?? ContentDigest.sha256(bytes)
+                return (other, digest)
+            }
+        } catch {
+            throw .git(error)
+        }
+        return nil
+    }
+}
+
+/// A document read for publishing: its kind, name, version and digest.
+struct Candidate {
+    var kind: ResourceKind
+    var name: String
+    var version: ResourceVersion
+    var digest: String
+    var description: String
+
+    init(request: PublishRequest, organisation: String) throws(StoreError) {
+        let documents: [YAMLDocument]
+        do { documents = try YAMLLoader().load(request.document) } catch {
+            throw .invalidDocument(path: request.sourcePath, findings: [Finding(path: request.sourcePath, line: error.line ?? 0, severity: .error, rule: "yaml.load", message: error.description)])
+        }
+        let resources = documents.compactMap { TektonResource(document: $0.value) }
+        guard resources.count == 1, let resource = resources.first else {
+            throw .refused("\(request.sourcePath) must hold exactly one Task, StepAction or Pipeline (it holds \(resources.count))")
+        }
+        guard let name = resource.name else { throw .refused("\(request.sourcePath): missing metadata.name") }
+        if let problem = ResourceName.problem(with: name) { throw .invalidName(problem) }
+        guard let label = resource.metadata.versionLabel else {
+            throw .refused("\(request.sourcePath): missing label \(WellKnown.versionLabel): it names the version to publish")
+        }
+        guard let version = ResourceVersion(label) else { throw .invalidVersion(label) }
+        self.kind = resource.kind
+        self.name = name
+        self.version = version
+        self.digest = ContentDigest.of(resource.document)
+        self.description = resource.spec.description ?? ""
+    }
+}

@@ -1,0 +1,150 @@
+import Foundation
+import GRDB
+import StepyardCore
+
+extension Store {
+    /// Every version of a resource, lowest first (semver order).
+    public func versions(of ref: ResourceRef) throws(StoreError) -> [VersionInfo] {
+        let namespace = try namespace(of: ref)
+        let rows = try read { db in
+            try VersionRecord.filter(Column("namespace") == namespace && Column("kind") == ref.kind.rawValue && Column("name") == ref.name)
+                .fetchAll(db)
+        }
+        guard !rows.isEmpty else { throw .notFound(ResourceRef(namespace: ref.namespace, kind: ref.kind, name: ref.name).description) }
+        return rows.compactMap { row in ResourceVersion(row.version).map { ($0, row) } }
+            .sorted { $0.0 < $1.0 }
+            .map { Self.info($0.1) }
+    }
+
+    /// The version a reference selects: exact (yanked too), the highest non-yanked in a range, or by digest.
+    public func select(_ ref: ResourceRef) throws(StoreError) -> VersionInfo {
+        let all = try versions(of: ref)
+        switch ref.selector {
+        case .digest(let digest)?:
+            guard let match = all.first(where: { $0.digest == digest }) else { throw .noMatch(ref.description) }
+            return match
+        case .requirement(let requirement)?:
+            return try pick(requirement, from: all, ref: ref)
+        case nil:
+            return try pick(.latest, from: all, ref: ref)
+        }
+    }
+
+    private func pick(_ requirement: VersionRequirement, from all: [VersionInfo], ref: ResourceRef) throws(StoreError) -> VersionInfo {
+        let candidates = all.compactMap { info in ResourceVersion(info.version).map { (version: $0, yanked: info.yanked) } }
+        guard let chosen = requirement.select(from: candidates),
+              let info = all.first(where: { $0.version == chosen.spelling }) else { throw .noMatch(ref.description) }
+        return info
+    }
+
+    /// The YAML of the version a reference selects, byte for byte as published.
+    public func content(of ref: ResourceRef) throws(StoreError) -> (VersionInfo, [UInt8]) {
+        let info = try select(ref)
+        guard let head = try head() else { throw .notFound(ref.description) }
+        do {
+            guard let bytes = try git.file(info.path, at: head) else { throw StoreError.notFound(ref.description) }
+            return (info, bytes)
+        } catch let error as GitError {
+            throw .git(error)
+        } catch {
+            throw .notFound(ref.description)
+        }
+    }
+
+    /// Full-text search over names, descriptions, tags and READMEs; one hit per resource, best first.
+    public func search(_ text: String, kind: ResourceKind? = nil, category: String? = nil, tag: String? = nil,
+                       language: String? = nil, namespace: String? = nil, limit: Int = 20) throws(StoreError) -> [SearchHit] {
+        let words = text.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map { "\"\($0.lowercased())\"" }
+        let exactName = text.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: "-")
+        var arguments: [any DatabaseValueConvertible] = [exactName]
+        var sql = "SELECT v.*, "
+        if words.isEmpty {
+            sql += "0.0 AS score, (v.name = ?) AS exact FROM version v WHERE 1"
+        } else {
+            // bm25 weights: name, displayName, description, tags, readme.
+            sql += """
+                s.score AS score, (v.name = ?) AS exact FROM version v
+                JOIN (SELECT rowid, bm25(search, 10.0, 5.0, 2.0, 3.0, 1.0) AS score FROM search WHERE search MATCH ?) s ON s.rowid = v.id
+                WHERE 1
+                """
+            arguments.append(words.joined(separator: " "))
+        }
+        if let kind { sql += " AND v.kind = ?"; arguments.append(kind.rawValue) }
+        if let language { sql += " AND v.language = ?"; arguments.append(language) }
+        if let namespace { sql += " AND v.namespace = ?"; arguments.append(namespace) }
+        if let category { sql += " AND (',' || lower(v.categories) || ',') LIKE ?"; arguments.append("%," + category.lowercased() + ",%") }
+        if let tag { sql += " AND (',' || lower(v.tags) || ',') LIKE ?"; arguments.append("%," + tag.lowercased() + ",%") }
+        let rows = try read { db in try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)) }
+        var best: [String: (score: Double, exact: Bool, record: VersionRecord, version: ResourceVersion)] = [:]
+        for row in rows {
+            let record = try? VersionRecord(row: row)
+            guard let record, let version = ResourceVersion(record.version) else { continue }
+            let key = "\(record.namespace)/\(record.kind)/\(record.name)"
+            let score: Double = row["score"] ?? 0
+            let isExact: Bool = row["exact"] ?? false
+            if let current = best[key] {
+                let bestScore = min(current.score, score)
+                let latest = (!record.yanked && (current.record.yanked || version > current.version)) ? (record, version) : (current.record, current.version)
+                best[key] = (bestScore, isExact, latest.0, latest.1)
+            } else {
+                best[key] = (score, isExact, record, version)
+            }
+        }
+        return best.values
+            .sorted { a, b in
+                if a.exact != b.exact { return a.exact }
+                if a.score != b.score { return a.score < b.score }
+                return a.record.name < b.record.name
+            }
+            .prefix(max(0, limit))
+            .map { SearchHit(namespace: $0.record.namespace, kind: ResourceKind(rawValue: $0.record.kind) ?? .task, name: $0.record.name,
+                             latestVersion: $0.record.version, description: $0.record.description, deprecated: $0.record.deprecated) }
+    }
+
+    /// The commits that touched a resource (or one version of it), newest first.
+    public func history(of ref: ResourceRef, limit: Int = 200) throws(StoreError) -> [HistoryEntry] {
+        let namespace = try namespace(of: ref)
+        var path = RepositoryLayout.resourceFolder(namespace: namespace, kind: ref.kind, name: ref.name, organisation: organisation)
+        if ref.selector != nil {
+            path = String(try select(ref).path.split(separator: "/").dropLast().joined(separator: "/"))
+        }
+        guard let head = try head() else { return [] }
+        do {
+            guard try git.entryID(path, at: head) != nil else { throw StoreError.notFound(ref.description) }
+            let formatter = ISO8601DateFormatter()
+            return try git.history(of: path, from: head, limit: limit).map { commit in
+                HistoryEntry(commit: commit.id.description, author: commit.author.name, email: commit.author.email,
+                             date: formatter.string(from: Date(timeIntervalSince1970: TimeInterval(commit.author.time))),
+                             message: commit.message.trimmingCharacters(in: .whitespacesAndNewlines))
+            }
+        } catch let error as GitError {
+            throw .git(error)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw .io("\(error)")
+        }
+    }
+
+    /// The departments, by name.
+    public func departments() throws(StoreError) -> [DepartmentInfo] {
+        try read { db in try DepartmentRecord.order(Column("name")).fetchAll(db) }.map { DepartmentInfo(name: $0.name) }
+    }
+
+    /// The commit the index reflects.
+    public func indexedCommit() throws(StoreError) -> String? {
+        try read { db in try IndexDatabase.indexedCommit(db) }
+    }
+
+    /// Every indexed version (for comparisons and tests), in key order.
+    public func allVersions() throws(StoreError) -> [VersionInfo] {
+        try read { db in try VersionRecord.order(Column("namespace"), Column("kind"), Column("name"), Column("version")).fetchAll(db) }
+            .map(Self.info)
+    }
+
+    static func info(_ row: VersionRecord) -> VersionInfo {
+        VersionInfo(namespace: row.namespace, kind: ResourceKind(rawValue: row.kind) ?? .task, name: row.name, version: row.version,
+                    semver: row.semver, digest: row.digest, description: row.description, deprecated: row.deprecated,
+                    deprecationMessage: row.deprecationMessage, yanked: row.yanked, path: row.path)
+    }
+}

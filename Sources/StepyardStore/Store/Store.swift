@@ -1,0 +1,204 @@
+import Foundation
+import GRDB
+import OrderedCollections
+import StepyardCore
+
+/// A Stepyard store on disk: `DIR/repo.git` (bare git repository, the truth) and `DIR/index.sqlite`
+/// (the index, rebuilt from git whenever it is missing, corrupt or behind).
+///
+/// Every write is one commit on `refs/heads/main`, moved by compare-and-swap, so a concurrent writer
+/// (another process, a `git push`) is never overwritten: the write is rebuilt on the new head and retried.
+///
+/// ```swift
+/// let store = try Store.open(at: URL(fileURLWithPath: ".stepyard"))
+/// let versions = try await store.versions(of: ResourceRef(parsing: "task/git-clone"))
+/// ```
+public actor Store {
+    public nonisolated let directory: URL
+    /// The organisation namespace's name (`tekton` unless configured at `init`).
+    public nonisolated let organisation: String
+    let git: GitRepository
+    let index: IndexDatabase
+    static let branch = "refs/heads/main"
+
+    private init(directory: URL, organisation: String, git: GitRepository, index: IndexDatabase) {
+        self.directory = directory
+        self.organisation = organisation
+        self.git = git
+        self.index = index
+    }
+
+    static func repositoryPath(_ directory: URL) -> String { directory.appendingPathComponent("repo.git").path }
+    static func indexPath(_ directory: URL) -> String { directory.appendingPathComponent("index.sqlite").path }
+
+    /// Creates a store in `directory` (made if missing) with a first commit holding its settings.
+    /// - Throws: `StoreError.alreadyExists` when the directory already holds one.
+    public static func initialize(at directory: URL, organisation: String = "tekton", author: Author) throws(StoreError) -> Store {
+        if let problem = ResourceName.problem(with: organisation) { throw .invalidName(problem) }
+        let repoPath = repositoryPath(directory)
+        if FileManager.default.fileExists(atPath: repoPath) { throw .alreadyExists(directory.path) }
+        let git: GitRepository
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            git = try GitRepository.create(at: repoPath, branch: "main")
+        } catch let error as GitError {
+            throw .git(error)
+        } catch {
+            throw .io("cannot create \(directory.path): \(error.localizedDescription)")
+        }
+        let settings: JSONValue = .object(["organisation": .string(organisation)])
+        do {
+            let commit = try git.commit(changes: [RepositoryLayout.settingsFile: Array((settings.serialized(pretty: true) + "\n").utf8)],
+                                        parent: nil, author: signature(author), message: "Create the Stepyard store (organisation \(organisation))")
+            _ = try git.updateReference(branch, to: commit, expecting: nil, message: "init")
+        } catch {
+            throw .git(error)
+        }
+        return try open(at: directory)
+    }
+
+    /// Opens the store in `directory` and brings its index up to the repository.
+    /// - Throws: `StoreError.notAStore` when there is no repository; a broken index is rebuilt, not an error.
+    public static func open(at directory: URL) throws(StoreError) -> Store {
+        let repoPath = repositoryPath(directory)
+        guard FileManager.default.fileExists(atPath: repoPath) else { throw .notAStore(directory.path) }
+        let git: GitRepository
+        do { git = try GitRepository.open(at: repoPath) } catch { throw .git(error) }
+        let organisation = try readOrganisation(git)
+        let index = try openIndex(directory)
+        let store = Store(directory: directory, organisation: organisation, git: git, index: index)
+        do {
+            _ = try store.catchUpSync()
+        } catch {
+            // An index that cannot take the catch-up is rebuilt from scratch.
+            let fresh = try rebuildIndexFile(directory)
+            let rebuilt = Store(directory: directory, organisation: organisation, git: git, index: fresh)
+            do { _ = try rebuilt.catchUpSync() } catch { throw .index("\(error)") }
+            return rebuilt
+        }
+        return store
+    }
+
+    private static func readOrganisation(_ git: GitRepository) throws(StoreError) -> String {
+        do {
+            guard let head = try git.resolve(branch),
+                  let bytes = try git.file(RepositoryLayout.settingsFile, at: head),
+                  let settings = try? JSONValue(parsingJSON: String(decoding: bytes, as: UTF8.self)),
+                  let name = settings["organisation"]?.stringValue else { return "tekton" }
+            return name
+        } catch {
+            throw .git(error)
+        }
+    }
+
+    private static func openIndex(_ directory: URL) throws(StoreError) -> IndexDatabase {
+        do {
+            return try IndexDatabase.open(at: indexPath(directory))
+        } catch {
+            return try rebuildIndexFile(directory)
+        }
+    }
+
+    /// Deletes the index files and creates an empty index (the caller fills it from git).
+    private static func rebuildIndexFile(_ directory: URL) throws(StoreError) -> IndexDatabase {
+        let path = indexPath(directory)
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        do { return try IndexDatabase.open(at: path) } catch { throw .index("cannot create \(path): \(error)") }
+    }
+
+    // MARK: - Index
+
+    /// Brings the index up to `refs/heads/main` (incrementally when it can).
+    @discardableResult
+    public func catchUp() throws(StoreError) -> String {
+        do { return describe(try catchUpSync()) } catch { throw .index("\(error)") }
+    }
+
+    nonisolated private func catchUpSync() throws -> Indexer.Outcome {
+        let indexer = Indexer(git: git, organisation: organisation)
+        return try index.writer.write { db in
+            try indexer.catchUp(db, to: try git.resolve(Self.branch))
+        }
+    }
+
+    /// Rebuilds the index from scratch; returns how many versions it holds.
+    @discardableResult
+    public func reindex() throws(StoreError) -> Int {
+        let indexer = Indexer(git: git, organisation: organisation)
+        do {
+            return try index.writer.write { db in
+                guard let head = try git.resolve(Self.branch) else {
+                    try IndexDatabase.clear(db)
+                    return 0
+                }
+                return try indexer.rebuild(db, at: head)
+            }
+        } catch {
+            throw .index("\(error)")
+        }
+    }
+
+    private func describe(_ outcome: Indexer.Outcome) -> String {
+        switch outcome {
+        case .upToDate: return "up to date"
+        case .incremental(let n): return "caught up \(n) version(s)"
+        case .rebuilt(let n): return "rebuilt with \(n) version(s)"
+        }
+    }
+
+    // MARK: - Writing
+
+    /// Writes one commit made by `build` on top of the current head, moving `main` by compare-and-swap and
+    /// retrying on a concurrent change. `build` returns `nil` (or no changes) when there is nothing to write.
+    func write(author: Author, message: String,
+               _ build: (ObjectID?) throws(StoreError) -> [String: [UInt8]?]?) throws(StoreError) -> ObjectID? {
+        for _ in 0..<50 {
+            let head: ObjectID?
+            do { head = try git.resolve(Self.branch) } catch { throw .git(error) }
+            guard let changes = try build(head), !changes.isEmpty else { return nil }
+            do {
+                let commit = try git.commit(changes: changes, parent: head, author: Self.signature(author), message: message)
+                if try git.updateReference(Self.branch, to: commit, expecting: head, message: message.components(separatedBy: "\n")[0]) {
+                    try catchUp()
+                    return commit
+                }
+            } catch let error as GitError {
+                throw .git(error)
+            } catch let error as StoreError {
+                throw error
+            } catch {
+                throw .io("\(error)")
+            }
+            // Someone else moved main: rebuild the change on the new head.
+            Thread.sleep(forTimeInterval: Double.random(in: 0.001...0.02))
+        }
+        throw .contention
+    }
+
+    static func signature(_ author: Author) -> GitSignature {
+        GitSignature(name: author.name, email: author.email, time: Int64(Date().timeIntervalSince1970))
+    }
+
+    /// The current head, if the branch exists.
+    func head() throws(StoreError) -> ObjectID? {
+        do { return try git.resolve(Self.branch) } catch { throw .git(error) }
+    }
+
+    /// The bytes of a repository file at `commit`, or `nil` when it has none.
+    func file(_ path: String, at commit: ObjectID) throws(StoreError) -> [UInt8]? {
+        do { return try git.file(path, at: commit) } catch { throw .git(error) }
+    }
+
+    /// Reads the index (a GRDB read), turning errors into `StoreError`.
+    func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do { return try index.writer.read(body) } catch { throw .index("\(error)") }
+    }
+
+    /// The namespace a reference names (`nil` = the organisation), checked to exist.
+    func namespace(of ref: ResourceRef) throws(StoreError) -> String {
+        guard let namespace = ref.namespace, namespace != organisation else { return organisation }
+        let exists = try read { db in try DepartmentRecord.exists(db, key: namespace) }
+        guard exists else { throw .unknownNamespace(namespace) }
+        return namespace
+    }
+}

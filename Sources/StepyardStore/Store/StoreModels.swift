@@ -1,0 +1,72 @@
+import StepyardCore
+
+/// One version as the store lists it.
+public struct VersionInfo: Sendable, Hashable, Codable {
+    public var namespace: String
+    public var kind: ResourceKind
+    public var name: String
+    /// As spelled (`0.9`).
+    public var version: String
+    /// Normalised (`0.9.0`).
+    public var semver: String
+    public var digest: String
+    public var description: String
+    public var deprecated: Bool
+    public var deprecationMessage: String?
+    public var yanked: Bool
+    /// The main file's path in the repository.
+    public var path: String
+
+    public var ref: String { "\(namespace)/\(kind.rawValue)/\(name)@\(version)" }
+}
+
+/// One search result: a resource, shown by its latest version.
+public struct SearchHit: Sendable, Hashable, Codable {
+    public var namespace: String
+    public var kind: ResourceKind
+    public var name: String
+    public var latestVersion: String
+    public var description: String
+    public var deprecated: Bool
+}
+
+/// A commit that touched a resource.
+public struct HistoryEntry: Sendable, Hashable, Codable {
+    public var commit: String
+    public var author: String
+    public var email: String
+    /// ISO 8601, UTC.
+    public var date: String
+    public var message: String
+}
+
+/// What a publish did.
+public struct PublishResult: Sendable, Hashable, Codable {
+    public enum Outcome: String, Sendable, Codable { case published, unchanged }
+    public var outcome: Outcome
+    public var ref: String
+    public var digest: String
+    /// The commit written (`nil` when unchanged).
+    public var commit: String?
+    /// Non-blocking findings (warnings).
+    public var warnings: [Finding]
+}
+
+/// What an import did, version by version.
+public struct ImportReport: Sendable, Codable {
+    public struct Refusal: Sendable, Codable, Hashable {
+        public var path: String
+        public var reason: String
+    }
+    public var imported: [String] = []
+    public var unchanged: [String] = []
+    public var refused: [Refusal] = []
+    /// Convention problems reported but not blocking (errors of `catalog.*` rules, warnings).
+    public var findings: [Finding] = []
+    public var commit: String?
+}
+
+/// A department (its own namespace).
+public struct DepartmentInfo: Sendable, Hashable, Codable {
+    public var name: String
+}
