@@ -58,3 +58,14 @@ public final class TemporaryDirectory: Sendable {
         try? FileManager.default.removeItem(at: url)
     }
 }
+
+extension Corpus {
+    /// The built `stepyard` executable (debug), if the build made one.
+    public static var stepyardBinary: URL? {
+        for candidate in [".build/debug/stepyard", ".build/x86_64-unknown-linux-gnu/debug/stepyard"] {
+            let url = packageRoot.appendingPathComponent(candidate)
+            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+        }
+        return nil
+    }
+}

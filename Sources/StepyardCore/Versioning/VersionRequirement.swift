@@ -116,7 +116,8 @@ public enum VersionRequirement: Sendable, Hashable, CustomStringConvertible {
     private static func comparators(_ token: String) -> [Comparator]? {
         for op in ["^", "~"] where token.hasPrefix(op) {
             let body = String(token.dropFirst())
-            let parts = body.split(separator: "-", maxSplits: 1)[0].split(separator: ".", omittingEmptySubsequences: false)
+            guard let core = body.split(separator: "-", maxSplits: 1).first else { return nil }
+            let parts = core.split(separator: ".", omittingEmptySubsequences: false)
             guard (1...3).contains(parts.count), let lower = lowerBound(body) else { return nil }
             let upper: Version
             if op == "^" {
