@@ -74,6 +74,12 @@ let package = Package(
             swiftSettings: swift6
         ),
         .executableTarget(
+            name: "store-bench",
+            dependencies: ["StepyardStore"],
+            path: "bench/Sources/store-bench",
+            swiftSettings: swift6
+        ),
+        .executableTarget(
             name: "validator-bench",
             dependencies: ["StepyardCore"],
             path: "bench/Sources/validator-bench",

@@ -48,7 +48,9 @@ public struct YAMLLoader: Sendable {
     }
 
     private func compose(_ text: String) throws -> [YAMLDocument] {
-        let parser = try Parser(yaml: text, resolver: .default, constructor: .default, encoding: .utf8)
+        // The basic resolver: scalars are resolved by `ScalarResolver`, so Yams need not run its regular
+        // expressions on every node (they were most of the loading time).
+        let parser = try Parser(yaml: text, resolver: .basic, constructor: .default, encoding: .utf8)
         var documents: [YAMLDocument] = []
         var budget = maxNodes
         while let root = try parser.nextRoot() {

@@ -108,30 +108,44 @@ final class GitRepository: @unchecked Sendable {
 
     /// Every file of `commit`'s tree whose path starts with `prefix`, in tree order.
     func files(at commit: ObjectID, under prefix: String = "") throws(GitError) -> [TreeFile] {
-        try withTree(of: commit) { tree throws(GitError) -> [TreeFile] in
-            final class Collector {
-                var files: [TreeFile] = []
-                let prefix: String
-                init(prefix: String) { self.prefix = prefix }
-            }
-            let collector = Collector(prefix: prefix)
-            let code = git_tree_walk(tree, GIT_TREEWALK_PRE, { root, entry, payload in
-                let collector = Unmanaged<Collector>.fromOpaque(payload!).takeUnretainedValue()
-                let name = String(cString: git_tree_entry_name(entry))
-                let path = String(cString: root!) + name
-                if git_tree_entry_type(entry) == GIT_OBJECT_TREE {
-                    // Skip folders that cannot hold the prefix.
-                    let folder = path + "/"
-                    return collector.prefix.hasPrefix(folder) || folder.hasPrefix(collector.prefix) ? 0 : 1
-                }
-                if path.hasPrefix(collector.prefix) {
-                    collector.files.append(TreeFile(path: path, blob: ObjectID(git_tree_entry_id(entry)!.pointee)))
-                }
-                return 0
-            }, Unmanaged.passUnretained(collector).toOpaque())
-            try GitError.check(code, "walk tree")
-            return collector.files
+        // A folder prefix: walk only that subtree.
+        if prefix.hasSuffix("/"), prefix.count > 1 {
+            guard let folder = try entryID(String(prefix.dropLast()), at: commit) else { return [] }
+            var oid = folder.oid
+            var subtree: OpaquePointer?
+            let code = git_tree_lookup(&subtree, pointer, &oid)
+            if code == GIT_ENOTFOUND.rawValue { return [] }  // a file, not a folder
+            try GitError.check(code, "read folder \(prefix)")
+            defer { git_tree_free(subtree) }
+            return try walk(subtree, prefix: "").map { TreeFile(path: prefix + $0.path, blob: $0.blob) }
         }
+        return try withTree(of: commit) { tree throws(GitError) in try walk(tree, prefix: prefix) }
+    }
+
+    /// Every file below `tree` whose path starts with `prefix`, in tree order.
+    private func walk(_ tree: OpaquePointer?, prefix: String) throws(GitError) -> [TreeFile] {
+        final class Collector {
+            var files: [TreeFile] = []
+            let prefix: String
+            init(prefix: String) { self.prefix = prefix }
+        }
+        let collector = Collector(prefix: prefix)
+        let code = git_tree_walk(tree, GIT_TREEWALK_PRE, { root, entry, payload in
+            let collector = Unmanaged<Collector>.fromOpaque(payload!).takeUnretainedValue()
+            let name = String(cString: git_tree_entry_name(entry))
+            let path = String(cString: root!) + name
+            if git_tree_entry_type(entry) == GIT_OBJECT_TREE {
+                // Skip folders that cannot hold the prefix.
+                let folder = path + "/"
+                return collector.prefix.hasPrefix(folder) || folder.hasPrefix(collector.prefix) ? 0 : 1
+            }
+            if path.hasPrefix(collector.prefix) {
+                collector.files.append(TreeFile(path: path, blob: ObjectID(git_tree_entry_id(entry)!.pointee)))
+            }
+            return 0
+        }, Unmanaged.passUnretained(collector).toOpaque())
+        try GitError.check(code, "walk tree")
+        return collector.files
     }
 
     /// The paths of files that differ between two commits (`from` = `nil`: every file of `to`).
@@ -189,9 +203,60 @@ final class GitRepository: @unchecked Sendable {
 
     // MARK: - Writing
 
+    /// Changes larger than this are written as one pack file rather than one loose file per object (as git
+    /// itself keeps large pushes packed).
+    static let packThreshold = 64
+
     /// Writes a commit on top of `parent` that applies `changes` (path → new bytes, or `nil` to delete),
     /// without moving any reference. Returns the new commit's id.
+    ///
+    /// Large changes (an import) go through a second handle whose object database writes into memory, then
+    /// land as a single pack: thousands of loose object files would cost more than the rest of the import.
     func commit(changes: [String: [UInt8]?], parent: ObjectID?, author: GitSignature, message: String) throws(GitError) -> ObjectID {
+        guard changes.count > Self.packThreshold else {
+            return try writeCommit(changes: changes, parent: parent, author: author, message: message)
+        }
+        let batch = try GitRepository.open(at: path)
+        let backend = try batch.useMemoryPack()
+        let commit = try batch.writeCommit(changes: changes, parent: parent, author: author, message: message)
+        try batch.flushMemoryPack(backend)
+        var odb: OpaquePointer?
+        try GitError.check(git_repository_odb(&odb, pointer), "open object database")
+        defer { git_odb_free(odb) }
+        try GitError.check(git_odb_refresh(odb), "refresh object database")
+        return commit
+    }
+
+    /// Puts an in-memory object store in front of this handle's object database; every write goes there.
+    private func useMemoryPack() throws(GitError) -> UnsafeMutablePointer<git_odb_backend> {
+        var backend: UnsafeMutablePointer<git_odb_backend>?
+        try GitError.check(git_mempack_new(&backend), "create memory pack")
+        var odb: OpaquePointer?
+        try GitError.check(git_repository_odb(&odb, pointer), "open object database")
+        defer { git_odb_free(odb) }
+        // The object database owns the backend from here on.
+        try GitError.check(git_odb_add_backend(odb, backend, 999), "add memory pack")
+        return backend!
+    }
+
+    /// Writes the objects held in memory as one pack file (with its index) into the repository.
+    private func flushMemoryPack(_ backend: UnsafeMutablePointer<git_odb_backend>) throws(GitError) {
+        var buffer = git_buf()
+        defer { git_buf_dispose(&buffer) }
+        try GitError.check(git_mempack_dump(&buffer, pointer, backend), "dump memory pack")
+        var odb: OpaquePointer?
+        try GitError.check(git_repository_odb(&odb, pointer), "open object database")
+        defer { git_odb_free(odb) }
+        var writer: UnsafeMutablePointer<git_odb_writepack>?
+        try GitError.check(git_odb_write_pack(&writer, odb, nil, nil), "start pack")
+        defer { writer!.pointee.free(writer) }
+        var stats = git_indexer_progress()
+        try GitError.check(writer!.pointee.append(writer, buffer.ptr, buffer.size, &stats), "write pack")
+        try GitError.check(writer!.pointee.commit(writer, &stats), "index pack")
+        try GitError.check(git_mempack_reset(backend), "reset memory pack")
+    }
+
+    private func writeCommit(changes: [String: [UInt8]?], parent: ObjectID?, author: GitSignature, message: String) throws(GitError) -> ObjectID {
         var index: OpaquePointer?
         try GitError.check(git_index_new(&index), "create in-memory index")
         defer { git_index_free(index) }

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import StepyardCore
 
@@ -37,13 +38,14 @@ struct Indexer {
             case .other: break
             }
         }
-        for key in keys.sorted() { try reindex(key, at: head, db) }
+        try reindex(keys.sorted(), at: head, db)
         for name in departments.sorted() { try reindexDepartment(name, at: head, db) }
         try IndexDatabase.setIndexedCommit(db, head.description)
         return .incremental(versions: keys.count)
     }
 
-    /// Rebuilds every row from the tree of `head`.
+    /// Rebuilds every row from the tree of `head`. Blobs are read on this thread (libgit2 handles are
+    /// not shared); parsing, facts and digests run on all cores; rows are written in one transaction.
     func rebuild(_ db: Database, at head: ObjectID) throws -> Int {
         try IndexDatabase.clear(db)
         var versions: [VersionKey: [String: ObjectID]] = [:]
@@ -54,26 +56,37 @@ struct Indexer {
             case .other: break
             }
         }
+        let sources = try versions.sorted(by: { $0.key < $1.key }).map { key, files in try source(key, files: files) }
+        let prepared = Self.prepareConcurrently(sources, loader: loader)
         var count = 0
-        for (key, files) in versions.sorted(by: { $0.key < $1.key }) {
-            if try insert(key, files: files, db) { count += 1 }
+        for version in prepared {
+            guard let version else { continue }
+            try write(version, db)
+            count += 1
         }
         try IndexDatabase.setIndexedCommit(db, head.description)
         return count
     }
 
-    /// Replaces the rows of one version with what `commit` holds (none if its main file is gone).
-    private func reindex(_ key: VersionKey, at commit: ObjectID, _ db: Database) throws {
-        try db.execute(sql: "DELETE FROM search WHERE rowid IN (SELECT id FROM version WHERE namespace = ? AND kind = ? AND name = ? AND version = ?)",
-                       arguments: [key.namespace, key.kind.rawValue, key.name, key.version])
-        try db.execute(sql: "DELETE FROM version WHERE namespace = ? AND kind = ? AND name = ? AND version = ?",
-                       arguments: [key.namespace, key.kind.rawValue, key.name, key.version])
-        let folder = RepositoryLayout.folder(of: key, organisation: organisation)
-        var files: [String: ObjectID] = [:]
-        for file in try git.files(at: commit, under: folder + "/") {
-            files[String(file.path.dropFirst(folder.count + 1))] = file.blob
+    /// Replaces the rows of some versions with what `commit` holds (none for a version whose main file is gone).
+    private func reindex(_ keys: [VersionKey], at commit: ObjectID, _ db: Database) throws {
+        var sources: [Source] = []
+        for key in keys {
+            try db.execute(sql: "DELETE FROM search WHERE rowid IN (SELECT id FROM version WHERE namespace = ? AND kind = ? AND name = ? AND version = ?)",
+                           arguments: [key.namespace, key.kind.rawValue, key.name, key.version])
+            try db.execute(sql: "DELETE FROM version WHERE namespace = ? AND kind = ? AND name = ? AND version = ?",
+                           arguments: [key.namespace, key.kind.rawValue, key.name, key.version])
+            let folder = RepositoryLayout.folder(of: key, organisation: organisation)
+            var files: [String: ObjectID] = [:]
+            for file in try git.files(at: commit, under: folder + "/") {
+                files[String(file.path.dropFirst(folder.count + 1))] = file.blob
+            }
+            sources.append(try source(key, files: files))
         }
-        _ = try insert(key, files: files, db)
+        let prepared = sources.count > 1 ? Self.prepareConcurrently(sources, loader: loader) : sources.map { Self.prepare($0, loader: loader) }
+        for version in prepared {
+            if let version { try write(version, db) }
+        }
     }
 
     private func reindexDepartment(_ name: String, at commit: ObjectID, _ db: Database) throws {
@@ -85,40 +98,81 @@ struct Indexer {
         }
     }
 
-    /// Inserts one version from its folder's files; `false` when it is not a valid version (skipped).
-    private func insert(_ key: VersionKey, files: [String: ObjectID], _ db: Database) throws -> Bool {
-        guard let version = ResourceVersion(key.version), let main = files[key.name + ".yaml"] else { return false }
-        let bytes = try git.blobContent(main)
-        guard let document = try? loader.load(bytes).first,
-              let resource = TektonResource(document: document.value) else { return false }
+    /// The bytes of one version folder's files that the index reads.
+    struct Source: Sendable {
+        var key: VersionKey
+        var main: [UInt8]?
+        var mainBlob: String
+        var readme: [UInt8]?
+        var lifecycle: [UInt8]?
+    }
+
+    private func source(_ key: VersionKey, files: [String: ObjectID]) throws -> Source {
+        let main = files[key.name + ".yaml"]
+        return Source(key: key, main: try main.map { try git.blobContent($0) }, mainBlob: main?.description ?? "",
+                      readme: try files[RepositoryLayout.readmeFile].map { try git.blobContent($0) },
+                      lifecycle: try files[RepositoryLayout.lifecycleFile].map { try git.blobContent($0) })
+    }
+
+    /// A version ready to be written: its row and the rows that hang off it.
+    struct Prepared: Sendable {
+        var record: VersionRecord
+        var annotations: [(String, String)]
+        var facts: ResourceFacts
+    }
+
+    /// Parses one version; `nil` when its folder is not a valid version (skipped, as a catalog would).
+    static func prepare(_ source: Source, loader: YAMLLoader) -> Prepared? {
+        let key = source.key
+        guard let version = ResourceVersion(key.version), let bytes = source.main,
+              let document = try? loader.load(bytes).first,
+              let resource = TektonResource(document: document.value) else { return nil }
         let facts = ResourceFacts(resource)
-        let readme = try files[RepositoryLayout.readmeFile].map { String(decoding: try git.blobContent($0), as: UTF8.self) }
-        let lifecycle = try files[RepositoryLayout.lifecycleFile].map { try Lifecycle(bytes: git.blobContent($0)) } ?? Lifecycle()
-        let path = RepositoryLayout.mainFile(of: key, organisation: organisation)
-        var record = VersionRecord(
+        let lifecycle = source.lifecycle.map { Lifecycle(bytes: $0) } ?? Lifecycle()
+        let record = VersionRecord(
             id: nil, namespace: key.namespace, kind: key.kind.rawValue, name: key.name, version: key.version,
             semver: version.normalized, major: version.semver.major, minor: version.semver.minor, patch: version.semver.patch,
             prerelease: version.semver.prereleaseIdentifiers.joined(separator: "."),
-            digest: ContentDigest.of(document.value), path: path, apiVersion: facts.apiVersion,
+            digest: ContentDigest.of(document.value), path: "", apiVersion: facts.apiVersion,
             description: facts.description, displayName: facts.displayName, language: facts.language,
             categories: facts.categories.joined(separator: ","), tags: facts.tags.joined(separator: ","),
             platforms: facts.platforms.joined(separator: ","),
             deprecated: lifecycle.deprecated || facts.deprecatedInDocument,
-            deprecationMessage: lifecycle.deprecationMessage, yanked: lifecycle.yanked, readme: readme, blob: main.description)
+            deprecationMessage: lifecycle.deprecationMessage, yanked: lifecycle.yanked,
+            readme: source.readme.map { String(decoding: $0, as: UTF8.self) }, blob: source.mainBlob)
+        return Prepared(record: record, annotations: resource.metadata.annotations.map { ($0.key, $0.value) }, facts: facts)
+    }
+
+    /// `prepare` over all cores, results in input order.
+    static func prepareConcurrently(_ sources: [Source], loader: YAMLLoader) -> [Prepared?] {
+        let results = Slots<Prepared?>(count: sources.count, initial: nil)
+        let chunks = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 4, sources.count))
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            var i = chunk
+            while i < sources.count {
+                results[i] = prepare(sources[i], loader: loader)
+                i += chunks
+            }
+        }
+        return results.values
+    }
+
+    /// Writes one prepared version's rows.
+    private func write(_ prepared: Prepared, _ db: Database) throws {
+        var record = prepared.record
+        record.path = RepositoryLayout.mainFile(of: VersionKey(namespace: record.namespace, kind: ResourceKind(rawValue: record.kind)!,
+                                                               name: record.name, version: record.version), organisation: organisation)
         try record.insert(db)
         let id = record.id!
-        for (key, value) in resource.metadata.annotations {
-            try AnnotationRecord(versionId: id, key: key, value: value).insert(db)
-        }
-        for dependency in facts.dependencies {
-            try DependencyRecord(versionId: id, kind: dependency.kind.rawValue, name: dependency.name, requirement: dependency.requirement).insert(db)
-        }
-        for image in facts.images {
-            try ImageRecord(versionId: id, image: image).insert(db)
-        }
-        try db.execute(sql: "INSERT INTO search(rowid, name, displayName, description, tags, readme) VALUES (?, ?, ?, ?, ?, ?)",
-                       arguments: [id, key.name, facts.displayName ?? "", facts.description,
-                                   (facts.tags + facts.categories).joined(separator: " "), readme ?? ""])
-        return true
+        let annotation = try db.cachedStatement(sql: "INSERT INTO annotation(versionId, key, value) VALUES (?, ?, ?)")
+        for (key, value) in prepared.annotations { try annotation.execute(arguments: [id, key, value]) }
+        let dependency = try db.cachedStatement(sql: "INSERT INTO dependency(versionId, kind, name, requirement) VALUES (?, ?, ?, ?)")
+        for d in prepared.facts.dependencies { try dependency.execute(arguments: [id, d.kind.rawValue, d.name, d.requirement]) }
+        let image = try db.cachedStatement(sql: "INSERT INTO image(versionId, image) VALUES (?, ?)")
+        for i in prepared.facts.images { try image.execute(arguments: [id, i]) }
+        let search = try db.cachedStatement(sql: "INSERT INTO search(rowid, name, displayName, description, tags, readme) VALUES (?, ?, ?, ?, ?, ?)")
+        try search.execute(arguments: [id, record.name, record.displayName ?? "", record.description,
+                                       (prepared.facts.tags + prepared.facts.categories).joined(separator: " "), record.readme ?? ""])
     }
 }
+

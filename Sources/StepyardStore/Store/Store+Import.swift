@@ -15,10 +15,9 @@ extension Store {
         }
         let namespace = try self.namespace(of: ResourceRef(namespace: department, kind: .task, name: "x"))
         var report = ImportReport()
-        var accepted: [(key: VersionKey, files: [String: [UInt8]?], digest: String)] = []
-        let linter = Linter()
+        // Read every version folder first (disk), then lint and digest them on all cores.
+        var sources: [(folder: VersionFolder, display: String, bytes: [UInt8]?)] = []
         for folder in Self.versionFolders(in: directory) {
-            let key = VersionKey(namespace: namespace, kind: folder.kind, name: folder.name, version: folder.version)
             let display = "\(folder.kind.rawValue)/\(folder.name)/\(folder.version)"
             if let problem = ResourceName.problem(with: folder.name) {
                 report.refused.append(.init(path: display, reason: problem))
@@ -28,26 +27,24 @@ extension Store {
                 report.refused.append(.init(path: display, reason: "\"\(folder.version)\" is not a version"))
                 continue
             }
-            let mainURL = folder.url.appendingPathComponent(folder.name + ".yaml")
-            guard let bytes = FileManager.default.contents(atPath: mainURL.path).map(Array.init) else {
-                report.refused.append(.init(path: display, reason: "no \(folder.name).yaml in the version folder"))
-                continue
+            let bytes = FileManager.default.contents(atPath: folder.url.appendingPathComponent(folder.name + ".yaml").path).map(Array.init)
+            sources.append((folder, display, bytes))
+        }
+        let checked = ImportCheck.run(sources.map { ($0.folder, $0.bytes) })
+        var accepted: [(key: VersionKey, files: [String: [UInt8]?], digest: String)] = []
+        for (source, check) in zip(sources, checked) {
+            let folder = source.folder
+            switch check {
+            case .refused(let reason):
+                report.refused.append(.init(path: source.display, reason: reason))
+            case let .accepted(findings, digest, description):
+                report.findings += findings
+                let key = VersionKey(namespace: namespace, kind: folder.kind, name: folder.name, version: folder.version)
+                let readme = FileManager.default.contents(atPath: folder.url.appendingPathComponent("README.md").path).map(Array.init)
+                let schema = FileManager.default.contents(atPath: folder.url.appendingPathComponent(folder.name + ".schema.json").path).map(Array.init)
+                accepted.append((key, Self.files(for: key, organisation: organisation, document: source.bytes!, readme: readme,
+                                                 schema: schema, description: description), digest))
             }
-            let relative = String(mainURL.path.dropFirst(directory.path.count)).trimmingCharacters(in: CharacterSet(charactersIn: "/"))
-            let file = LoadedFile(path: relative, bytes: bytes)
-            let findings = linter.lint(file)
-            let blocking = findings.filter { $0.severity == .error && !$0.rule.hasPrefix("catalog.") }
-            guard blocking.isEmpty, let resource = file.resources.first?.resource else {
-                let reason = blocking.map { "\($0.message) [\($0.rule)]" }.joined(separator: "; ")
-                report.refused.append(.init(path: display, reason: reason.isEmpty ? "no Tekton resource in \(folder.name).yaml" : reason))
-                continue
-            }
-            report.findings += findings.filter { $0.severity != .note }
-            let readme = FileManager.default.contents(atPath: folder.url.appendingPathComponent("README.md").path).map(Array.init)
-            let schema = FileManager.default.contents(atPath: folder.url.appendingPathComponent(folder.name + ".schema.json").path).map(Array.init)
-            accepted.append((key, Self.files(for: key, organisation: organisation, document: bytes, readme: readme, schema: schema,
-                                             description: resource.spec.description ?? ""),
-                             ContentDigest.of(resource.document)))
         }
         var imported: [String] = [], unchanged: [String] = [], conflicts: [ImportReport.Refusal] = []
         let message = "Import \(accepted.count) resource versions" + (namespace == organisation ? "" : " into department \(namespace)")
@@ -75,7 +72,7 @@ extension Store {
         return report
     }
 
-    struct VersionFolder {
+    struct VersionFolder: Sendable {
         var kind: ResourceKind
         var name: String
         var version: String
@@ -102,5 +99,41 @@ extension Store {
             }
         }
         return out
+    }
+}
+
+/// The lint verdict on one version folder of an import.
+enum ImportCheck: Sendable {
+    case accepted(findings: [Finding], digest: String, description: String)
+    case refused(String)
+
+    /// Checks every folder's main file on all cores; results in input order. Tekton-rule errors refuse a
+    /// version; catalog convention problems are findings only.
+    static func run(_ folders: [(Store.VersionFolder, [UInt8]?)]) -> [ImportCheck] {
+        let results = Slots<ImportCheck>(count: folders.count, initial: .refused(""))
+        let linter = Linter()
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 4, folders.count))
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            var i = worker
+            while i < folders.count {
+                results[i] = check(folders[i].0, folders[i].1, linter: linter)
+                i += workers
+            }
+        }
+        return results.values
+    }
+
+    private static func check(_ folder: Store.VersionFolder, _ bytes: [UInt8]?, linter: Linter) -> ImportCheck {
+        guard let bytes else { return .refused("no \(folder.name).yaml in the version folder") }
+        let path = "\(folder.kind.rawValue)/\(folder.name)/\(folder.version)/\(folder.name).yaml"
+        let file = LoadedFile(path: path, bytes: bytes)
+        let findings = linter.lint(file)
+        let blocking = findings.filter { $0.severity == .error && !$0.rule.hasPrefix("catalog.") }
+        guard blocking.isEmpty, let resource = file.resources.first?.resource else {
+            let reason = blocking.map { "\($0.message) [\($0.rule)]" }.joined(separator: "; ")
+            return .refused(reason.isEmpty ? "no Tekton resource in \(folder.name).yaml" : reason)
+        }
+        return .accepted(findings: findings.filter { $0.severity != .note }, digest: ContentDigest.of(resource.document),
+                         description: resource.spec.description ?? "")
     }
 }
