@@ -8,19 +8,21 @@ struct NodeConverter {
     private(set) var budget: Int
     let maxNodes: Int
     let maxDepth: Int
+    let recordsLines: Bool
     private(set) var lines: [String: Int] = [:]
 
-    init(budget: Int, maxNodes: Int, maxDepth: Int) {
+    init(budget: Int, maxNodes: Int, maxDepth: Int, recordsLines: Bool = true) {
         self.budget = budget
         self.maxNodes = maxNodes
         self.maxDepth = maxDepth
+        self.recordsLines = recordsLines
     }
 
     mutating func convert(_ node: Node, at pointer: String, depth: Int) throws(YAMLLoadError) -> JSONValue {
         budget -= 1
         guard budget >= 0 else { throw .tooManyNodes(limit: maxNodes) }
         let line = node.mark?.line ?? 0
-        if lines[pointer] == nil { lines[pointer] = line }
+        if recordsLines, lines[pointer] == nil { lines[pointer] = line }
         switch node {
         case .scalar(let scalar):
             return try ScalarResolver.resolve(scalar, line: line)
@@ -32,7 +34,7 @@ struct NodeConverter {
             var items: [JSONValue] = []
             items.reserveCapacity(sequence.count)
             for (index, item) in sequence.enumerated() {
-                items.append(try convert(item, at: pointer + "/" + String(index), depth: depth + 1))
+                items.append(try convert(item, at: recordsLines ? pointer + "/" + String(index) : "", depth: depth + 1))
             }
             return .array(items)
         case .mapping(let mapping):
@@ -49,8 +51,8 @@ struct NodeConverter {
                 let key = try Self.key(keyNode, line: keyLine)
                 if keyLines[key] != nil { throw .duplicateKey(key: key, line: keyLine) }
                 keyLines[key] = keyLine
-                let childPointer = pointer + "/" + JSONPointer.escape(key)
-                lines[childPointer] = keyLine
+                let childPointer = recordsLines ? pointer + "/" + JSONPointer.escape(key) : ""
+                if recordsLines { lines[childPointer] = keyLine }
                 object[key] = try convert(valueNode, at: childPointer, depth: depth + 1)
             }
             // YAML merge keys (`<<: *defaults`): members not set explicitly come from the merged mappings.
@@ -70,7 +72,7 @@ struct NodeConverter {
                     }
                     for (key, value) in members where object[key] == nil {
                         object[key] = value
-                        lines[pointer + "/" + JSONPointer.escape(key)] = mergeLine
+                        if recordsLines { lines[pointer + "/" + JSONPointer.escape(key)] = mergeLine }
                     }
                 }
             }

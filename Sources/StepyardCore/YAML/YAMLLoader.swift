@@ -15,11 +15,14 @@ public struct YAMLLoader: Sendable {
     public var maxDepth: Int
     /// Most nodes one stream may expand to, counting every alias expansion.
     public var maxNodes: Int
+    /// Whether to record each node's line (findings need them; indexing does not, and is faster without).
+    public var recordsLines: Bool
 
-    public init(maxBytes: Int = 4 << 20, maxDepth: Int = 200, maxNodes: Int = 1_000_000) {
+    public init(maxBytes: Int = 4 << 20, maxDepth: Int = 200, maxNodes: Int = 1_000_000, recordsLines: Bool = true) {
         self.maxBytes = maxBytes
         self.maxDepth = maxDepth
         self.maxNodes = maxNodes
+        self.recordsLines = recordsLines
     }
 
     /// Loads every document of a YAML stream given as bytes.
@@ -54,7 +57,7 @@ public struct YAMLLoader: Sendable {
         var documents: [YAMLDocument] = []
         var budget = maxNodes
         while let root = try parser.nextRoot() {
-            var converter = NodeConverter(budget: budget, maxNodes: maxNodes, maxDepth: maxDepth)
+            var converter = NodeConverter(budget: budget, maxNodes: maxNodes, maxDepth: maxDepth, recordsLines: recordsLines)
             let value = try converter.convert(root, at: "", depth: 0)
             budget = converter.budget
             let start = root.mark?.line ?? 1

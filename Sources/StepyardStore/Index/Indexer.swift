@@ -7,7 +7,7 @@ import StepyardCore
 struct Indexer {
     let git: GitRepository
     let organisation: String
-    let loader = YAMLLoader()
+    let loader = YAMLLoader(recordsLines: false)
 
     /// How the index was brought up to date.
     enum Outcome: Equatable {
@@ -162,8 +162,19 @@ struct Indexer {
         var record = prepared.record
         record.path = RepositoryLayout.mainFile(of: VersionKey(namespace: record.namespace, kind: ResourceKind(rawValue: record.kind)!,
                                                                name: record.name, version: record.version), organisation: organisation)
-        try record.insert(db)
-        let id = record.id!
+        let insertVersion = try db.cachedStatement(sql: """
+            INSERT INTO version(namespace, kind, name, version, semver, major, minor, patch, prerelease, digest, path, apiVersion,
+                                description, displayName, language, categories, tags, platforms, deprecated, deprecationMessage,
+                                yanked, readme, blob)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        try insertVersion.execute(arguments: [
+            record.namespace, record.kind, record.name, record.version, record.semver, record.major, record.minor, record.patch,
+            record.prerelease, record.digest, record.path, record.apiVersion, record.description, record.displayName, record.language,
+            record.categories, record.tags, record.platforms, record.deprecated, record.deprecationMessage, record.yanked,
+            record.readme, record.blob,
+        ])
+        let id = db.lastInsertedRowID
         let annotation = try db.cachedStatement(sql: "INSERT INTO annotation(versionId, key, value) VALUES (?, ?, ?)")
         for (key, value) in prepared.annotations { try annotation.execute(arguments: [id, key, value]) }
         let dependency = try db.cachedStatement(sql: "INSERT INTO dependency(versionId, kind, name, requirement) VALUES (?, ?, ?, ?)")
