@@ -44,9 +44,16 @@ let package = Package(
             swiftSettings: swift6
         ),
         .target(
+            name: "StepyardSchemas",
+            dependencies: ["StepyardCore"],
+            path: "schemas",
+            resources: [.copy("params"), .copy("documents")],
+            swiftSettings: swift6
+        ),
+        .target(
             name: "StepyardStore",
             dependencies: [
-                "StepyardCore", "CLibGit2",
+                "StepyardCore", "StepyardSchemas", "CLibGit2",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ],
@@ -58,6 +65,7 @@ let package = Package(
             dependencies: [
                 "StepyardCore",
                 "StepyardStore",
+                "StepyardSchemas",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swift6
@@ -97,8 +105,13 @@ let package = Package(
             swiftSettings: swift6
         ),
         .testTarget(
+            name: "StepyardSchemasTests",
+            dependencies: ["StepyardSchemas", "StepyardCore"],
+            swiftSettings: swift6
+        ),
+        .testTarget(
             name: "StepyardStoreTests",
-            dependencies: ["StepyardStore", "StepyardTestSupport"],
+            dependencies: ["StepyardStore", "StepyardSchemas", "StepyardTestSupport"],
             swiftSettings: swift6
         ),
         .testTarget(

@@ -25,6 +25,9 @@ struct PublishCommand: OutputCommand {
     @Option(name: .long, help: "The README to publish (default: README.md beside the file).")
     var readme: String?
 
+    @Flag(name: .long, help: "Publish even if the interface breaks users of the same version line (recorded in the commit).")
+    var allowBreaking = false
+
     func perform() async -> CommandOutput {
         let url = URL(fileURLWithPath: file)
         guard let document = FileManager.default.contents(atPath: url.path) else {
@@ -35,7 +38,7 @@ struct PublishCommand: OutputCommand {
         let name = url.deletingPathExtension().lastPathComponent
         let schema = FileManager.default.contents(atPath: folder.appendingPathComponent(name + ".schema.json").path)
         let request = PublishRequest(document: Array(document), sourcePath: file, readme: readmeBytes.map(Array.init),
-                                     schema: schema.map(Array.init), department: department)
+                                     schema: schema.map(Array.init), department: department, allowBreaking: allowBreaking)
         return await options.withStore("publish") { store throws(StoreError) in
             let result = try await store.publish(request, author: options.identity)
             return options.render(result) {

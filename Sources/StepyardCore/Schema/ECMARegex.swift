@@ -20,12 +20,31 @@ public struct ECMARegex: Sendable {
         program = try compiler.compile(ast)
     }
 
-    /// `true` when the pattern matches somewhere in `text` (an unanchored search, like `RegExp.test`).
+    /// How a bounded search ended.
+    public enum Outcome: Sendable, Equatable {
+        case match
+        case noMatch
+        /// The backtracking search took more than its step budget (a pathological pattern such as `(a+)+$`
+        /// on a long non-matching value): it was stopped instead of hanging.
+        case exhausted
+    }
+
+    /// The most backtracking steps one search may take (about a few milliseconds).
+    public static let defaultStepBudget = 1_000_000
+
+    /// `true` when the pattern matches somewhere in `text` (an unanchored search, like `RegExp.test`);
+    /// a search that exhausts its step budget counts as no match.
     public func matches(_ text: String) -> Bool {
+        evaluate(text) == .match
+    }
+
+    /// Searches `text` within a step budget.
+    public func evaluate(_ text: String, stepBudget: Int = ECMARegex.defaultStepBudget) -> Outcome {
         var text = text
         return text.withUTF8 { buffer in
-            var vm = RegexMachine(program: program, text: buffer)
-            return vm.search()
+            var vm = RegexMachine(program: program, text: buffer, stepBudget: stepBudget)
+            if vm.search() { return .match }
+            return vm.exhausted ? .exhausted : .noMatch
         }
     }
 }
@@ -754,9 +773,14 @@ struct RegexMachine {
         case restoreRegister(Int, Int)
     }
 
-    init(program: RegexProgram, text: UnsafeBufferPointer<UInt8>) {
+    /// Steps left before the search gives up; `exhausted` once it has.
+    private var stepsLeft: Int
+    private(set) var exhausted = false
+
+    init(program: RegexProgram, text: UnsafeBufferPointer<UInt8>, stepBudget: Int = ECMARegex.defaultStepBudget) {
         self.program = program
         self.text = text
+        self.stepsLeft = stepBudget
         slots = program.slotCount > 0 ? Array(repeating: -1, count: program.slotCount) : []
         registers = program.registerCount > 0 ? Array(repeating: -1, count: program.registerCount) : []
     }
@@ -766,7 +790,7 @@ struct RegexMachine {
         var start = 0
         while true {
             if run(program, from: start, requiredEnd: nil) != nil { return true }
-            if program.anchoredAtStart || start >= text.count { return false }
+            if exhausted || program.anchoredAtStart || start >= text.count { return false }
             start += 1
             while start < text.count, text[start] & 0xC0 == 0x80 { start += 1 }
         }
@@ -812,6 +836,11 @@ struct RegexMachine {
         var pc = 0
         var position = start
         while true {
+            stepsLeft -= 1
+            if stepsLeft < 0 || exhausted {
+                exhausted = true
+                return nil
+            }
             var failed = false
             switch instructions[pc] {
             case .scalar(let c):

@@ -418,8 +418,14 @@ extension JSONSchema {
             return false
         case .pattern(let regex, let hint):
             guard case .string(let s) = instance else { return true }
-            if regex.matches(s) { return true }
-            state.record(keyword, "\(preview(instance)) does not match the pattern \(regex.pattern)" + (hint.map { " (expected: \($0))" } ?? ""))
+            switch regex.evaluate(s) {
+            case .match:
+                return true
+            case .noMatch:
+                state.record(keyword, "\(preview(instance)) does not match the pattern \(regex.pattern)" + (hint.map { " (expected: \($0))" } ?? ""))
+            case .exhausted:
+                state.record(keyword, "the pattern \(regex.pattern) is too costly to evaluate on \(preview(instance)) (stopped after \(ECMARegex.defaultStepBudget) steps); simplify the pattern")
+            }
             return false
         case .maxItems(let limit):
             guard case .array(let elements) = instance, elements.count > limit else { return true }

@@ -133,6 +133,14 @@ enum ImportCheck: Sendable {
             let reason = blocking.map { "\($0.message) [\($0.rule)]" }.joined(separator: "; ")
             return .refused(reason.isEmpty ? "no Tekton resource in \(folder.name).yaml" : reason)
         }
+        let sidecar = FileManager.default.contents(atPath: folder.url.appendingPathComponent(folder.name + ".schema.json").path).map(Array.init)
+        if sidecar != nil {
+            do {
+                _ = try Store.effectiveSchema(resource, sidecar: sidecar, title: path)
+            } catch {
+                return .refused("\(folder.name).schema.json: \(error)")
+            }
+        }
         return .accepted(findings: findings.filter { $0.severity != .note }, digest: ContentDigest.of(resource.document),
                          description: resource.spec.description ?? "")
     }

@@ -12,13 +12,17 @@ public struct PublishRequest: Sendable {
     public var schema: [UInt8]?
     /// `nil`: the organisation namespace.
     public var department: String?
+    /// Publish even when the interface breaks the version line's users (recorded in the commit message).
+    public var allowBreaking: Bool
 
-    public init(document: [UInt8], sourcePath: String, readme: [UInt8]? = nil, schema: [UInt8]? = nil, department: String? = nil) {
+    public init(document: [UInt8], sourcePath: String, readme: [UInt8]? = nil, schema: [UInt8]? = nil, department: String? = nil,
+                allowBreaking: Bool = false) {
         self.document = document
         self.sourcePath = sourcePath
         self.readme = readme
         self.schema = schema
         self.department = department
+        self.allowBreaking = allowBreaking
     }
 }
 
@@ -35,10 +39,18 @@ extension Store {
         if !errors.isEmpty {
             throw .invalidDocument(path: request.sourcePath, findings: errors.map { var f = $0; f.path = request.sourcePath; return f })
         }
+        let title = "\(candidate.kind.rawValue)/\(candidate.name)@\(candidate.version.spelling)"
+        let schema = try Self.effectiveSchema(candidate.resource, sidecar: request.schema, title: title)
+        let compatibility = try compatibilityWithPredecessor(candidate, schema: schema, namespace: namespace)
+        if let report = compatibility, report.isBreaking, !request.allowBreaking {
+            throw .breakingChange(report)
+        }
         var outcome = PublishResult.Outcome.published
         var finalKey = key
-        let message = "Publish \(candidate.kind.rawValue)/\(candidate.name)@\(candidate.version.spelling)"
-            + (namespace == organisation ? "" : " in department \(namespace)") + "\n\nDigest: \(candidate.digest)\n"
+        var message = "Publish \(title)" + (namespace == organisation ? "" : " in department \(namespace)") + "\n\nDigest: \(candidate.digest)\n"
+        if let report = compatibility, report.isBreaking {
+            message += "\nBreaking changes from \(report.from), allowed with --allow-breaking:\n" + report.breaking.map { "- \($0.path): \($0.message)\n" }.joined()
+        }
         let commit = try write(author: author, message: message) { head throws(StoreError) in
             if let existing = try self.existingVersion(of: key, at: head) {
                 guard existing.digest == candidate.digest else {
@@ -53,6 +65,25 @@ extension Store {
         }
         return PublishResult(outcome: outcome, ref: "\(finalKey.namespace)/\(finalKey.kind.rawValue)/\(finalKey.name)@\(finalKey.version)",
                              digest: candidate.digest, commit: commit?.description, warnings: findings.filter { $0.severity == .warning })
+    }
+
+    /// The interface report against the highest lower version of the same line (same major; `0.minor` for 0.x, as
+    /// Cargo reads 0.x versions), or `nil` when the new version starts a line.
+    private func compatibilityWithPredecessor(_ candidate: Candidate, schema: JSONValue, namespace: String) throws(StoreError) -> CompatibilityReport? {
+        let ref = ResourceRef(namespace: namespace, kind: candidate.kind, name: candidate.name)
+        guard let all = try? versions(of: ref) else { return nil }
+        let new = candidate.version.semver
+        let line = { (v: ResourceVersion) in v.semver.major == new.major && (new.major > 0 || v.semver.minor == new.minor) }
+        guard let previous = all.compactMap({ ResourceVersion($0.version) }).filter({ line($0) && $0.semver < new && !$0.isPrerelease }).max() else {
+            return nil
+        }
+        let (info, oldSchema) = try parameterSchema(of: ResourceRef(namespace: namespace, kind: candidate.kind, name: candidate.name,
+                                                                   selector: .requirement(.exact(previous))))
+        let (_, bytes) = try content(of: ResourceRef(namespace: namespace, kind: candidate.kind, name: candidate.name,
+                                                     selector: .requirement(.exact(previous))))
+        guard let document = try? YAMLLoader().load(bytes).first, let old = TektonResource(document: document.value) else { return nil }
+        return Compatibility.compare(old: old, oldSchema: oldSchema, new: candidate.resource, newSchema: schema,
+                                     registry: try Self.registry(), from: info.version, to: candidate.version.spelling)
     }
 
     /// The files of one version folder.
@@ -87,6 +118,7 @@ extension Store {
 
 /// A document read for publishing: its kind, name, version and digest.
 struct Candidate {
+    var resource: TektonResource
     var kind: ResourceKind
     var name: String
     var version: ResourceVersion
@@ -108,6 +140,7 @@ struct Candidate {
             throw .refused("\(request.sourcePath): missing label \(WellKnown.versionLabel): it names the version to publish")
         }
         guard let version = ResourceVersion(label) else { throw .invalidVersion(label) }
+        self.resource = resource
         self.kind = resource.kind
         self.name = name
         self.version = version

@@ -18,6 +18,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case versionConflict(key: String, existing: String, new: String)
     /// The document breaks lint rules (errors only are listed).
     case invalidDocument(path: String, findings: [Finding])
+    /// The new version breaks users of its version line.
+    case breakingChange(CompatibilityReport)
     /// A usage problem of the operation itself (missing version, no resource in a file, …).
     case refused(String)
     /// Other writers kept moving the branch; try again.
@@ -42,6 +44,9 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
         case let .invalidDocument(path, findings):
             return "\(path) cannot be published:\n" + findings.map { "  " + $0.formatted }.joined(separator: "\n")
         case .refused(let why): return why
+        case .breakingChange(let report):
+            return "\(report.to) breaks users of \(report.from) in the same version line; publish it as a new major version, or pass --allow-breaking:\n"
+                + report.breaking.map { "  \($0.path): \($0.message)" }.joined(separator: "\n")
         case .contention: return "the repository kept changing under this write (other publishers); try again"
         case .git(let error): return error.description
         case .index(let why): return "index: \(why)"

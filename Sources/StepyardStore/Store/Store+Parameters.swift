@@ -1,0 +1,87 @@
+import Foundation
+import StepyardCore
+import StepyardSchemas
+
+extension Store {
+    /// The shared schemas (`schemas/`) and metaschemas that sidecar schemas may `$ref`.
+    static let sharedRegistry: Result<SchemaRegistry, StoreError> = {
+        do { return .success(try SharedSchemas.registry()) } catch { return .failure(.io("cannot load the shared schemas: \(error)")) }
+    }()
+
+    static func registry() throws(StoreError) -> SchemaRegistry { try sharedRegistry.get() }
+
+    /// The effective parameter schema of the version a reference selects.
+    public func parameterSchema(of ref: ResourceRef) throws(StoreError) -> (VersionInfo, JSONValue) {
+        let info = try select(ref)
+        guard let head = try head() else { throw .notFound(ref.description) }
+        let key = VersionKey(namespace: info.namespace, kind: info.kind, name: info.name, version: info.version)
+        guard let bytes = try file(info.path, at: head),
+              let document = try? YAMLLoader().load(bytes).first, let resource = TektonResource(document: document.value) else {
+            throw .notFound(ref.description)
+        }
+        let sidecar = try file(RepositoryLayout.schemaFile(of: key, organisation: organisation), at: head)
+        let schema = try Self.effectiveSchema(resource, sidecar: sidecar, title: "\(info.kind.rawValue)/\(info.name)@\(info.version)")
+        return (info, schema)
+    }
+
+    /// Checks values against a version's parameter schema; every error, none when valid.
+    public func checkParameters(_ ref: ResourceRef, values: JSONValue) throws(StoreError) -> (VersionInfo, [ValidationError]) {
+        let (info, schema) = try parameterSchema(of: ref)
+        do {
+            let checker = try ParameterValues(schema: schema, registry: try Self.registry())
+            let normalized = try ParameterValues.normalize(values)
+            guard normalized != .null else { throw StoreError.refused("parameter values must be a mapping of name to value, or a list of {name, value}") }
+            return (info, checker.check(normalized))
+        } catch let error as ParameterSchemaError {
+            throw .refused(error.description)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw .refused("\(error)")
+        }
+    }
+
+    /// The interface changes between two versions of a resource.
+    public func compatibility(of ref: ResourceRef, from: String, to: String) throws(StoreError) -> CompatibilityReport {
+        func load(_ version: String) throws(StoreError) -> (TektonResource, JSONValue, String) {
+            guard let requirement = VersionRequirement(version) else { throw .invalidVersion(version) }
+            var versioned = ref
+            versioned.selector = .requirement(requirement)
+            let (info, schema) = try parameterSchema(of: versioned)
+            let (_, bytes) = try content(of: versioned)
+            guard let document = try? YAMLLoader().load(bytes).first, let resource = TektonResource(document: document.value) else {
+                throw .notFound(versioned.description)
+            }
+            return (resource, schema, info.version)
+        }
+        let (old, oldSchema, fromVersion) = try load(from)
+        let (new, newSchema, toVersion) = try load(to)
+        return Compatibility.compare(old: old, oldSchema: oldSchema, new: new, newSchema: newSchema, registry: try Self.registry(),
+                                     from: fromVersion, to: toVersion)
+    }
+
+    /// Derives and refines a schema, checking the sidecar (JSON, refining declared params only, valid against the
+    /// 2020-12 metaschema, `$ref`s resolvable without the network).
+    static func effectiveSchema(_ resource: TektonResource, sidecar: [UInt8]?, title: String) throws(StoreError) -> JSONValue {
+        var sidecarValue: JSONValue?
+        if let sidecar {
+            do {
+                sidecarValue = try JSONValue(parsingJSON: String(decoding: sidecar, as: UTF8.self))
+            } catch {
+                throw .refused("the sidecar schema \(resource.name ?? "").schema.json is not JSON: \(error)")
+            }
+        }
+        let schema: JSONValue
+        do {
+            schema = try ParameterSchema.effective(for: resource, sidecar: sidecarValue, title: title)
+            _ = try ParameterValues(schema: schema, registry: try registry())
+        } catch let error as ParameterSchemaError {
+            throw .refused(error.description)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw .refused("\(error)")
+        }
+        return schema
+    }
+}
