@@ -12,7 +12,7 @@ public struct StepyardCommand: AsyncParsableCommand {
         subcommands: [
             InitCommand.self, LintCommand.self, ImportCommand.self, PublishCommand.self, ShowCommand.self,
             VersionsCommand.self, SearchCommand.self, HistoryCommand.self, DeprecateCommand.self, YankCommand.self,
-            ParamsCommand.self, SchemaCommand.self, CompatCommand.self, DepartmentCommand.self, ReindexCommand.self,
+            ResolveCommand.self, ParamsCommand.self, SchemaCommand.self, CompatCommand.self, DepartmentCommand.self, ReindexCommand.self,
             VersionCommand.self,
         ]
     )

@@ -81,6 +81,12 @@ extension JSONValue {
         return nil
     }
 
+    /// The element at `index` of an array, or `nil` when this is not an array or the index is out of range.
+    public subscript(index: Int) -> JSONValue? {
+        if case .array(let a) = self, a.indices.contains(index) { return a[index] }
+        return nil
+    }
+
     /// The JSON type name used in messages and by JSON Schema's `type` keyword
     /// (`"integer"` is reported as `"number"` here; ask `JSONNumber.isInteger` for that).
     public var typeName: String {

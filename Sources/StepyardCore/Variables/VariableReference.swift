@@ -23,6 +23,27 @@ public struct VariableReference: Sendable, Hashable {
     /// `true` when the reference is the whole string (`"$(params.args[*])"`), as array and object
     /// expansion requires.
     public var isIsolated: Bool
+    /// Where the reference sits in its string, in Unicode scalars.
+    public var scalarRange: Range<Int> = 0..<0
+
+    /// `string` with each reference `transform` answers for replaced in one pass (so a replacement is never
+    /// substituted again); references it answers `nil` for stay as they are.
+    public static func replacing(in string: String, root: String? = nil,
+                                 _ transform: (VariableReference) throws -> String?) rethrows -> String {
+        let refs = all(in: string, root: root)
+        guard !refs.isEmpty else { return string }
+        let scalars = Array(string.unicodeScalars)
+        var out = String.UnicodeScalarView()
+        var cursor = 0
+        for ref in refs {
+            guard let replacement = try transform(ref) else { continue }
+            out.append(contentsOf: scalars[cursor..<ref.scalarRange.lowerBound])
+            out.append(contentsOf: replacement.unicodeScalars)
+            cursor = ref.scalarRange.upperBound
+        }
+        out.append(contentsOf: scalars[cursor...])
+        return String(out)
+    }
 
     /// Every `$(root.…)` reference in `string` whose root is `root` (or all roots when `nil`).
     ///
@@ -53,7 +74,8 @@ public struct VariableReference: Sendable, Hashable {
             var body = String(String.UnicodeScalarView(chars[(i + 2)..<j]))
             let text = "$(" + body + ")"
             let isolated = i == 0 && j == chars.count - 1
-            if let ref = parse(&body, text: text, isolated: isolated), root == nil || ref.root == root {
+            if var ref = parse(&body, text: text, isolated: isolated), root == nil || ref.root == root {
+                ref.scalarRange = i..<(j + 1)
                 out.append(ref)
             }
             i = j + 1

@@ -1,0 +1,112 @@
+import Foundation
+import GRDB
+import StepyardCore
+
+/// What `Store.resolve` returns: the resolved template, or the bound run when values were given.
+public struct ResolvedTemplate: Sendable {
+    /// The resolved document (a Task or Pipeline), or the TaskRun/PipelineRun when values were bound.
+    public var document: JSONValue
+    /// Deterministic YAML of `document`.
+    public var yaml: String
+    /// The resolved template's digest (an `ETag`).
+    public var digest: String
+    public var lock: [LockEntry]
+    /// Value errors (then `document` is the unbound template and nothing else is meaningful).
+    public var errors: [ValidationError]
+}
+
+extension Store {
+    /// Resolves a template: step refs inlined, Pipeline taskRefs embedded, locked and digested. A department's own
+    /// resources come first (the reference's namespace, else `department`), then the organisation's. With `values`,
+    /// they are checked against the param schema (every error) and bound into a TaskRun or PipelineRun.
+    public func resolve(_ ref: ResourceRef, department: String? = nil, values: JSONValue? = nil) throws(StoreError) -> ResolvedTemplate {
+        let context = ref.namespace.flatMap { $0 == organisation ? nil : $0 } ?? department
+        if let context { _ = try namespace(of: ResourceRef(namespace: context, kind: ref.kind, name: ref.name)) }
+        guard let head = try head() else { throw .notFound(ref.description) }
+        let source = SnapshotSource(git: git, index: index, organisation: organisation, head: head)
+        let root: SourceVersion
+        do {
+            guard let found = try source.version(of: ref.kind, name: ref.name, selector: ref.selector, in: context) else {
+                throw StoreError.noMatch(ref.description)
+            }
+            root = found
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw .index("\(error)")
+        }
+        let resolution: Resolution
+        do { resolution = try Resolver(source: source, namespace: context).resolve(root) } catch { throw .refused(error.description) }
+        guard let values else {
+            return ResolvedTemplate(document: resolution.document, yaml: resolution.yaml, digest: resolution.digest, lock: resolution.lock, errors: [])
+        }
+        let versionRef = ResourceRef(namespace: root.namespace, kind: root.kind, name: root.name,
+                                     selector: .requirement(.exact(ResourceVersion(root.version)!)))
+        let (_, errors) = try checkParameters(versionRef, values: values)
+        guard errors.isEmpty else {
+            return ResolvedTemplate(document: resolution.document, yaml: resolution.yaml, digest: resolution.digest, lock: resolution.lock, errors: errors)
+        }
+        let normalized: JSONValue
+        do { normalized = try ParameterValues.normalize(values) } catch { throw .refused(error.description) }
+        let run = RunBinder.run(for: resolution, values: normalized)
+        return ResolvedTemplate(document: run, yaml: YAMLWriter().write(run), digest: resolution.digest, lock: resolution.lock, errors: [])
+    }
+}
+
+/// Looks resources up in the index and reads them from one commit, for one resolution. Not `Sendable`: it is
+/// created and used synchronously inside the `Store` actor, which owns the libgit2 handle.
+final class SnapshotSource: ResolutionSource {
+    let git: GitRepository
+    let index: IndexDatabase
+    let organisation: String
+    let head: ObjectID
+    private var parsed: [String: TektonResource] = [:]
+
+    init(git: GitRepository, index: IndexDatabase, organisation: String, head: ObjectID) {
+        self.git = git
+        self.index = index
+        self.organisation = organisation
+        self.head = head
+    }
+
+    func version(of kind: ResourceKind, name: String, selector: VersionSelector?, in namespace: String?) throws -> SourceVersion? {
+        var namespaces = [organisation]
+        if let namespace, namespace != organisation { namespaces.insert(namespace, at: 0) }
+        for ns in namespaces {
+            let rows = try index.writer.read { db in
+                try VersionRecord.filter(Column("namespace") == ns && Column("kind") == kind.rawValue && Column("name") == name).fetchAll(db)
+            }
+            guard !rows.isEmpty else { continue }
+            let row: VersionRecord?
+            switch selector {
+            case .digest(let digest)?:
+                row = rows.first { $0.digest == digest }
+            case .requirement(let requirement)?:
+                row = pick(requirement, rows)
+            case nil:
+                row = pick(.latest, rows)
+            }
+            // A department's own resource shadows the organisation's, even when no version of it matches.
+            guard let row else { return nil }
+            return SourceVersion(namespace: ns, kind: kind, name: name, version: row.version, digest: row.digest,
+                                 resource: try resource(at: row.path), isOrganisation: ns == organisation)
+        }
+        return nil
+    }
+
+    private func pick(_ requirement: VersionRequirement, _ rows: [VersionRecord]) -> VersionRecord? {
+        let candidates = rows.compactMap { row in ResourceVersion(row.version).map { (version: $0, yanked: row.yanked) } }
+        guard let chosen = requirement.select(from: candidates) else { return nil }
+        return rows.first { $0.version == chosen.spelling }
+    }
+
+    private func resource(at path: String) throws -> TektonResource {
+        if let cached = parsed[path] { return cached }
+        guard let bytes = try git.file(path, at: head), let document = try YAMLLoader(recordsLines: false).load(bytes).first,
+              let resource = TektonResource(document: document.value) else {
+            throw StoreError.notFound(path)
+        }
+        parsed[path] = resource
+        return resource
+    }
+}
