@@ -88,6 +88,12 @@ let package = Package(
             swiftSettings: swift6
         ),
         .executableTarget(
+            name: "resolve-bench",
+            dependencies: ["StepyardStore"],
+            path: "bench/Sources/resolve-bench",
+            swiftSettings: swift6
+        ),
+        .executableTarget(
             name: "validator-bench",
             dependencies: ["StepyardCore"],
             path: "bench/Sources/validator-bench",

@@ -38,6 +38,17 @@ public struct YAMLLoader: Sendable {
     /// Loads every document of a YAML stream given as text.
     public func load(text: String) throws(YAMLLoadError) -> [YAMLDocument] {
         guard text.utf8.count <= maxBytes else { throw .tooLarge(bytes: text.utf8.count, limit: maxBytes) }
+        // Shallow documents (nearly all) parse on the caller's thread; only possibly deep ones pay for a thread
+        // with a large stack.
+        if Self.nestingEstimate(text) < 64 {
+            do {
+                return try compose(text)
+            } catch let error as YAMLLoadError {
+                throw error
+            } catch {
+                throw Self.syntaxError(error, maxDepth: maxDepth)
+            }
+        }
         let result: Result<[YAMLDocument], YAMLLoadError> = LargeStack.run {
             do {
                 return .success(try compose(text))
@@ -67,6 +78,35 @@ public struct YAMLLoader: Sendable {
                                           sourceMap: SourceMap(startLine: start, lines: converter.lines)))
         }
         return documents
+    }
+
+    /// An upper bound of the nesting depth, in one cheap pass: open flow brackets plus the deepest block
+    /// indentation (a column per level, `- ` counting as indentation). Quotes are not tracked, so the bound is loose.
+    static func nestingEstimate(_ text: String) -> Int {
+        var flow = 0, maxFlow = 0, indent = 0, maxIndent = 0, atLineStart = true
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\n"):
+                indent = 0
+                atLineStart = true
+                continue
+            case UInt8(ascii: " "), UInt8(ascii: "-"), UInt8(ascii: "?"), UInt8(ascii: "\t"):
+                if atLineStart {
+                    indent += 1
+                    maxIndent = max(maxIndent, indent)
+                    continue
+                }
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                flow += 1
+                maxFlow = max(maxFlow, flow)
+            case UInt8(ascii: "]"), UInt8(ascii: "}"):
+                if flow > 0 { flow -= 1 }
+            default:
+                break
+            }
+            atLineStart = false
+        }
+        return maxFlow + maxIndent
     }
 
     private static func syntaxError(_ error: Error, maxDepth: Int) -> YAMLLoadError {

@@ -74,10 +74,11 @@ final class SnapshotSource: ResolutionSource {
         if let namespace, namespace != organisation { namespaces.insert(namespace, at: 0) }
         for ns in namespaces {
             let rows = try index.writer.read { db in
-                try VersionRecord.filter(Column("namespace") == ns && Column("kind") == kind.rawValue && Column("name") == name).fetchAll(db)
+                try Candidate.fetchAll(db, sql: "SELECT version, yanked, digest, path FROM version WHERE namespace = ? AND kind = ? AND name = ?",
+                                       arguments: [ns, kind.rawValue, name])
             }
             guard !rows.isEmpty else { continue }
-            let row: VersionRecord?
+            let row: Candidate?
             switch selector {
             case .digest(let digest)?:
                 row = rows.first { $0.digest == digest }
@@ -94,7 +95,15 @@ final class SnapshotSource: ResolutionSource {
         return nil
     }
 
-    private func pick(_ requirement: VersionRequirement, _ rows: [VersionRecord]) -> VersionRecord? {
+    /// The columns selection needs.
+    private struct Candidate: Decodable, FetchableRecord {
+        var version: String
+        var yanked: Bool
+        var digest: String
+        var path: String
+    }
+
+    private func pick(_ requirement: VersionRequirement, _ rows: [Candidate]) -> Candidate? {
         let candidates = rows.compactMap { row in ResourceVersion(row.version).map { (version: $0, yanked: row.yanked) } }
         guard let chosen = requirement.select(from: candidates) else { return nil }
         return rows.first { $0.version == chosen.spelling }
