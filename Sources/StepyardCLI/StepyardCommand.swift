@@ -12,7 +12,8 @@ public struct StepyardCommand: AsyncParsableCommand {
         subcommands: [
             InitCommand.self, LintCommand.self, ImportCommand.self, PublishCommand.self, ShowCommand.self,
             VersionsCommand.self, SearchCommand.self, HistoryCommand.self, DeprecateCommand.self, YankCommand.self,
-            ResolveCommand.self, ParamsCommand.self, SchemaCommand.self, CompatCommand.self, DepartmentCommand.self, ReindexCommand.self,
+            ResolveCommand.self, ForkCommand.self, DiffCommand.self, UpgradeCommand.self, DependentsCommand.self, ImagesCommand.self,
+            ParamsCommand.self, SchemaCommand.self, CompatCommand.self, DepartmentCommand.self, ReindexCommand.self,
             VersionCommand.self,
         ]
     )

@@ -11,6 +11,8 @@ public enum RepositoryLayout {
     /// A version's lifecycle (deprecation, yank), beside its YAML: changes it without changing its content.
     public static let lifecycleFile = "lifecycle.json"
     public static let readmeFile = "README.md"
+    /// A fork version's record of the upstream version it derives from, beside its YAML.
+    public static let forkFile = "fork.json"
 
     /// The folder of one version, e.g. `task/git-clone/0.9` or `departments/payments/task/go/1.0.0`.
     public static func folder(of key: VersionKey, organisation: String) -> String {

@@ -97,6 +97,18 @@ struct IndexDatabase: Sendable {
                 t.column("readme")
             }
         }
+        migrator.registerMigration("v2") { db in
+            try db.create(table: "fork") { t in
+                t.column("versionId", .integer).notNull().references("version", onDelete: .cascade)
+                t.column("upstreamNamespace", .text).notNull()
+                t.column("upstreamKind", .text).notNull()
+                t.column("upstreamName", .text).notNull()
+                t.column("upstreamVersion", .text).notNull()
+                t.column("upstreamDigest", .text).notNull()
+            }
+            try db.create(index: "fork_version", on: "fork", columns: ["versionId"])
+            try db.create(index: "fork_upstream", on: "fork", columns: ["upstreamKind", "upstreamName"])
+        }
         return migrator
     }
 }
@@ -114,7 +126,7 @@ extension IndexDatabase {
 
     /// Removes every row (a rebuild starts here).
     static func clear(_ db: Database) throws {
-        for table in ["annotation", "dependency", "image", "version", "department", "search"] {
+        for table in ["annotation", "dependency", "image", "fork", "version", "department", "search"] {
             try db.execute(sql: "DELETE FROM \(table)")
         }
         try db.execute(sql: "DELETE FROM meta WHERE key = 'indexed_commit'")

@@ -68,3 +68,14 @@ struct DepartmentRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
     static let databaseTableName = "department"
     var name: String
 }
+
+/// A fork version's upstream (from its `fork.json`).
+struct ForkRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "fork"
+    var versionId: Int64
+    var upstreamNamespace: String
+    var upstreamKind: String
+    var upstreamName: String
+    var upstreamVersion: String
+    var upstreamDigest: String
+}

@@ -105,13 +105,15 @@ struct Indexer {
         var mainBlob: String
         var readme: [UInt8]?
         var lifecycle: [UInt8]?
+        var fork: [UInt8]?
     }
 
     private func source(_ key: VersionKey, files: [String: ObjectID]) throws -> Source {
         let main = files[key.name + ".yaml"]
         return Source(key: key, main: try main.map { try git.blobContent($0) }, mainBlob: main?.description ?? "",
                       readme: try files[RepositoryLayout.readmeFile].map { try git.blobContent($0) },
-                      lifecycle: try files[RepositoryLayout.lifecycleFile].map { try git.blobContent($0) })
+                      lifecycle: try files[RepositoryLayout.lifecycleFile].map { try git.blobContent($0) },
+                      fork: try files[RepositoryLayout.forkFile].map { try git.blobContent($0) })
     }
 
     /// A version ready to be written: its row and the rows that hang off it.
@@ -119,6 +121,7 @@ struct Indexer {
         var record: VersionRecord
         var annotations: [(String, String)]
         var facts: ResourceFacts
+        var upstream: ForkUpstream?
     }
 
     /// Parses one version; `nil` when its folder is not a valid version (skipped, as a catalog would).
@@ -140,7 +143,8 @@ struct Indexer {
             deprecated: lifecycle.deprecated || facts.deprecatedInDocument,
             deprecationMessage: lifecycle.deprecationMessage, yanked: lifecycle.yanked,
             readme: source.readme.map { String(decoding: $0, as: UTF8.self) }, blob: source.mainBlob)
-        return Prepared(record: record, annotations: resource.metadata.annotations.map { ($0.key, $0.value) }, facts: facts)
+        return Prepared(record: record, annotations: resource.metadata.annotations.map { ($0.key, $0.value) }, facts: facts,
+                        upstream: source.fork.flatMap(ForkUpstream.init(bytes:)))
     }
 
     /// `prepare` over all cores, results in input order.
@@ -181,6 +185,10 @@ struct Indexer {
         for d in prepared.facts.dependencies { try dependency.execute(arguments: [id, d.kind.rawValue, d.name, d.requirement]) }
         let image = try db.cachedStatement(sql: "INSERT INTO image(versionId, image) VALUES (?, ?)")
         for i in prepared.facts.images { try image.execute(arguments: [id, i]) }
+        if let u = prepared.upstream {
+            try ForkRecord(versionId: id, upstreamNamespace: u.namespace, upstreamKind: u.kind.rawValue, upstreamName: u.name,
+                           upstreamVersion: u.version, upstreamDigest: u.digest).insert(db)
+        }
         let search = try db.cachedStatement(sql: "INSERT INTO search(rowid, name, displayName, description, tags, readme) VALUES (?, ?, ?, ?, ?, ?)")
         try search.execute(arguments: [id, record.name, record.displayName ?? "", record.description,
                                        (prepared.facts.tags + prepared.facts.categories).joined(separator: " "), record.readme ?? ""])

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import StepyardCore
 
 /// A resource version to publish: its YAML and what goes beside it.
@@ -14,6 +15,10 @@ public struct PublishRequest: Sendable {
     public var department: String?
     /// Publish even when the interface breaks the version line's users (recorded in the commit message).
     public var allowBreaking: Bool
+    /// Set by fork and upgrade: the upstream the new version derives from (else a fork's latest record carries over).
+    var forkUpstream: ForkUpstream?
+    /// Set by fork and upgrade: the commit message to use.
+    var message: String?
 
     public init(document: [UInt8], sourcePath: String, readme: [UInt8]? = nil, schema: [UInt8]? = nil, department: String? = nil,
                 allowBreaking: Bool = false) {
@@ -47,7 +52,10 @@ extension Store {
         }
         var outcome = PublishResult.Outcome.published
         var finalKey = key
-        var message = "Publish \(title)" + (namespace == organisation ? "" : " in department \(namespace)") + "\n\nDigest: \(candidate.digest)\n"
+        var message = request.message ?? "Publish \(title)" + (namespace == organisation ? "" : " in department \(namespace)") + "\n\nDigest: \(candidate.digest)\n"
+        // A new version of a fork keeps recording its upstream.
+        var upstream = request.forkUpstream
+        if upstream == nil { upstream = try latestForkUpstream(namespace: namespace, kind: candidate.kind, name: candidate.name) }
         if let report = compatibility, report.isBreaking {
             message += "\nBreaking changes from \(report.from), allowed with --allow-breaking:\n" + report.breaking.map { "- \($0.path): \($0.message)\n" }.joined()
         }
@@ -60,11 +68,36 @@ extension Store {
                 finalKey = existing.key
                 return nil
             }
-            return Self.files(for: key, organisation: self.organisation, document: request.document,
-                              readme: request.readme, schema: request.schema, description: candidate.description)
+            var files = Self.files(for: key, organisation: self.organisation, document: request.document,
+                                   readme: request.readme, schema: request.schema, description: candidate.description)
+            if let upstream = upstream {
+                files[RepositoryLayout.folder(of: key, organisation: self.organisation) + "/" + RepositoryLayout.forkFile] = upstream.bytes
+            }
+            return files
         }
         return PublishResult(outcome: outcome, ref: "\(finalKey.namespace)/\(finalKey.kind.rawValue)/\(finalKey.name)@\(finalKey.version)",
                              digest: candidate.digest, commit: commit?.description, warnings: findings.filter { $0.severity == .warning })
+    }
+
+    /// The upstream recorded by the highest version of a department's resource, if it is a fork.
+    func latestForkUpstream(namespace: String, kind: ResourceKind, name: String) throws(StoreError) -> ForkUpstream? {
+        guard namespace != organisation else { return nil }
+        return try forkRecords(namespace: namespace, kind: kind, name: name).max { $0.0 < $1.0 }?.1
+    }
+
+    /// Every version of a department's resource with the upstream it records.
+    func forkRecords(namespace: String, kind: ResourceKind, name: String) throws(StoreError) -> [(ResourceVersion, ForkUpstream)] {
+        let rows = try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT v.version, f.upstreamNamespace, f.upstreamKind, f.upstreamName, f.upstreamVersion, f.upstreamDigest
+                FROM fork f JOIN version v ON v.id = f.versionId
+                WHERE v.namespace = ? AND v.kind = ? AND v.name = ?
+                """, arguments: [namespace, kind.rawValue, name])
+        }
+        return rows.compactMap { row in
+            guard let version = ResourceVersion(row[0]), let kind = ResourceKind(rawValue: row[2]) else { return nil }
+            return (version, ForkUpstream(namespace: row[1], kind: kind, name: row[3], version: row[4], digest: row[5]))
+        }
     }
 
     /// The interface report against the highest lower version of the same line (same major; `0.minor` for 0.x, as
