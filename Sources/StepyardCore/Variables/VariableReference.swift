@@ -23,8 +23,8 @@ public struct VariableReference: Sendable, Hashable {
     /// `true` when the reference is the whole string (`"$(params.args[*])"`), as array and object
     /// expansion requires.
     public var isIsolated: Bool
-    /// Where the reference sits in its string, in Unicode scalars.
-    public var scalarRange: Range<Int> = 0..<0
+    /// Where the reference sits in its string, as UTF-8 offsets.
+    public var utf8Range: Range<Int> = 0..<0
 
     /// `string` with each reference `transform` answers for replaced in one pass (so a replacement is never
     /// substituted again); references it answers `nil` for stay as they are.
@@ -32,50 +32,66 @@ public struct VariableReference: Sendable, Hashable {
                                  _ transform: (VariableReference) throws -> String?) rethrows -> String {
         let refs = all(in: string, root: root)
         guard !refs.isEmpty else { return string }
-        let scalars = Array(string.unicodeScalars)
-        var out = String.UnicodeScalarView()
+        let bytes = Array(string.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
         var cursor = 0
         for ref in refs {
             guard let replacement = try transform(ref) else { continue }
-            out.append(contentsOf: scalars[cursor..<ref.scalarRange.lowerBound])
-            out.append(contentsOf: replacement.unicodeScalars)
-            cursor = ref.scalarRange.upperBound
+            out.append(contentsOf: bytes[cursor..<ref.utf8Range.lowerBound])
+            out.append(contentsOf: replacement.utf8)
+            cursor = ref.utf8Range.upperBound
         }
-        out.append(contentsOf: scalars[cursor...])
-        return String(out)
+        out.append(contentsOf: bytes[cursor...])
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Every `$(root.…)` reference in `string` whose root is `root` (or all roots when `nil`).
     ///
-    /// Escaped references (`$$(params.x)`) are skipped, as Tekton does not substitute them.
+    /// Escaped references (`$$(params.x)`) are skipped, as Tekton does not substitute them. Works on the UTF-8
+    /// bytes (every delimiter is ASCII) and allocates only for the references it returns.
     public static func all(in string: String, root: String? = nil) -> [VariableReference] {
-        guard string.contains("$(") else { return [] }
+        var string = string
+        return string.withUTF8 { bytes in scan(bytes, root: root.map { Array($0.utf8) }) }
+    }
+
+    private static func scan(_ bytes: UnsafeBufferPointer<UInt8>, root: [UInt8]?) -> [VariableReference] {
+        let dollar = UInt8(ascii: "$"), open = UInt8(ascii: "("), close = UInt8(ascii: ")")
+        let count = bytes.count
         var out: [VariableReference] = []
-        let chars = Array(string.unicodeScalars)
         var i = 0
-        while i + 1 < chars.count {
-            guard chars[i] == "$", chars[i + 1] == "(" else { i += 1; continue }
-            if i > 0, chars[i - 1] == "$" { i += 2; continue }
+        while i + 1 < count {
+            guard bytes[i] == dollar, bytes[i + 1] == open else { i += 1; continue }
+            if i > 0, bytes[i - 1] == dollar { i += 2; continue }
             // Find the matching `)`, skipping quoted brackets such as `["a)b"]`.
             var j = i + 2
-            var quote: Unicode.Scalar? = nil
-            while j < chars.count {
-                let c = chars[j]
-                if let q = quote {
-                    if c == q { quote = nil }
-                } else if c == "\"" || c == "'" {
+            var quote: UInt8 = 0
+            while j < count {
+                let c = bytes[j]
+                if quote != 0 {
+                    if c == quote { quote = 0 }
+                } else if c == UInt8(ascii: "\"") || c == UInt8(ascii: "'") {
                     quote = c
-                } else if c == ")" {
+                } else if c == close {
                     break
                 }
                 j += 1
             }
-            guard j < chars.count else { break }
-            var body = String(String.UnicodeScalarView(chars[(i + 2)..<j]))
+            guard j < count else { break }
+            if let root {
+                // Cheap filter before any allocation: the body must start with `root` followed by `.` or `[`.
+                let start = i + 2, end = start + root.count
+                guard end < j, bytes[end] == UInt8(ascii: ".") || bytes[end] == UInt8(ascii: "["),
+                      (0..<root.count).allSatisfy({ bytes[start + $0] == root[$0] }) else {
+                    i = j + 1
+                    continue
+                }
+            }
+            var body = String(decoding: UnsafeBufferPointer(rebasing: bytes[(i + 2)..<j]), as: UTF8.self)
             let text = "$(" + body + ")"
-            let isolated = i == 0 && j == chars.count - 1
-            if var ref = parse(&body, text: text, isolated: isolated), root == nil || ref.root == root {
-                ref.scalarRange = i..<(j + 1)
+            let isolated = i == 0 && j == count - 1
+            if var ref = parse(&body, text: text, isolated: isolated) {
+                ref.utf8Range = i..<(j + 1)
                 out.append(ref)
             }
             i = j + 1

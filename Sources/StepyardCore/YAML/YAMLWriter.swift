@@ -123,21 +123,54 @@ public struct YAMLWriter: Sendable {
 
     /// `true` when `s` written plain reads back as the same string in YAML 1.1 and 1.2.
     static func isPlainSafe(_ s: String) -> Bool {
-        guard let first = s.unicodeScalars.first, let last = s.unicodeScalars.last else { return false }
-        if " \t".unicodeScalars.contains(last) { return false }
-        if "-?:,[]{}#&*!|>'\"%@` \t".unicodeScalars.contains(first) {
-            // `-x` and `:x` are plain in YAML, but a few readers disagree; `-` alone is a sequence entry.
-            if !(first == "-" && s.count > 1 && !s.hasPrefix("- ") && !s.hasPrefix("--")) { return false }
+        var utf8 = s.utf8
+        let count = utf8.count
+        guard count > 0 else { return false }
+        // One pass over the bytes: indicators, ": ", " #", control and non-printable characters.
+        let safe: Bool? = utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            let first = bytes[0], last = bytes[count - 1]
+            if last == 0x20 || last == 0x09 || last == UInt8(ascii: ":") { return false }
+            switch first {
+            case UInt8(ascii: "-"):
+                // `-x` is plain; `-` alone, `- x` and `--x` are not worth the doubt.
+                if count == 1 || bytes[1] == 0x20 || bytes[1] == UInt8(ascii: "-") { return false }
+            case UInt8(ascii: "?"), UInt8(ascii: ":"), UInt8(ascii: ","), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "{"),
+                 UInt8(ascii: "}"), UInt8(ascii: "#"), UInt8(ascii: "&"), UInt8(ascii: "*"), UInt8(ascii: "!"), UInt8(ascii: "|"),
+                 UInt8(ascii: ">"), UInt8(ascii: "'"), UInt8(ascii: "\""), UInt8(ascii: "%"), UInt8(ascii: "@"), UInt8(ascii: "`"),
+                 0x20, 0x09, UInt8(ascii: "0")...UInt8(ascii: "9"):
+                return false
+            default:
+                break
+            }
+            var previous: UInt8 = 0
+            var ascii = true
+            for byte in bytes {
+                if byte < 0x20 || byte == 0x7F { return false }
+                if byte >= 0x80 { ascii = false }
+                if previous == UInt8(ascii: ":") && (byte == 0x20 || byte == 0x09) { return false }
+                if previous == 0x20 && byte == UInt8(ascii: "#") { return false }
+                previous = byte
+            }
+            if !ascii {
+                for scalar in s.unicodeScalars {
+                    let v = scalar.value
+                    if (v >= 0x80 && v < 0xA0) || v == 0x2028 || v == 0x2029 || v == 0xFEFF { return false }
+                }
+                if let first = s.unicodeScalars.first, first.properties.numericType != nil { return false }
+            }
+            return true
         }
-        if first.properties.numericType != nil || ("0"..."9").contains(first) { return false }
-        if s.hasSuffix(":") || s.contains(": ") || s.contains(" #") || s.contains(":\t") { return false }
-        for scalar in s.unicodeScalars {
-            let v = scalar.value
-            if v < 0x20 || v == 0x7F || (v >= 0x80 && v < 0xA0) || v == 0x2028 || v == 0x2029 || v == 0xFEFF { return false }
+        if safe == nil {
+            // Non-contiguous storage (bridged strings): copy once.
+            var copy = s
+            copy.makeContiguousUTF8()
+            utf8 = copy.utf8
+            return isPlainSafe(copy)
         }
+        guard safe == true else { return false }
         guard case .string = (try? ScalarResolver.plain(s, line: 0)) ?? .null else { return false }
         // YAML 1.1 readers also know `y`/`n`, `=` and `<<`.
-        if ["y", "Y", "n", "N", "=", "<<", "~"].contains(s) { return false }
+        if count <= 2, ["y", "Y", "n", "N", "=", "<<", "~"].contains(s) { return false }
         return true
     }
 

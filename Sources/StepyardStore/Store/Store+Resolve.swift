@@ -16,6 +16,11 @@ public struct ResolvedTemplate: Sendable {
 }
 
 extension Store {
+    /// Forgets parsed documents (benchmarks measure resolution with and without them).
+    public func dropDocumentCache() {
+        documents.removeAll()
+    }
+
     /// Resolves a template: step refs inlined, Pipeline taskRefs embedded, locked and digested. A department's own
     /// resources come first (the reference's namespace, else `department`), then the organisation's. With `values`,
     /// they are checked against the param schema (every error) and bound into a TaskRun or PipelineRun.
@@ -23,20 +28,26 @@ extension Store {
         let context = ref.namespace.flatMap { $0 == organisation ? nil : $0 } ?? department
         if let context { _ = try namespace(of: ResourceRef(namespace: context, kind: ref.kind, name: ref.name)) }
         guard let head = try head() else { throw .notFound(ref.description) }
-        let source = SnapshotSource(git: git, index: index, organisation: organisation, head: head)
-        let root: SourceVersion
+        // One read transaction for the whole resolution: a consistent snapshot of the index, opened once.
+        let outcome: Result<(SourceVersion, Resolution), StoreError>
         do {
-            guard let found = try source.version(of: ref.kind, name: ref.name, selector: ref.selector, in: context) else {
-                throw StoreError.noMatch(ref.description)
+            outcome = try index.writer.read { db in
+                let source = SnapshotSource(git: git, db: db, organisation: organisation, head: head, cache: documents)
+                guard let root = try source.version(of: ref.kind, name: ref.name, selector: ref.selector, in: context) else {
+                    return .failure(.noMatch(ref.description))
+                }
+                do {
+                    return .success((root, try Resolver(source: source, namespace: context).resolve(root)))
+                } catch {
+                    return .failure(.refused("\(error)"))
+                }
             }
-            root = found
         } catch let error as StoreError {
             throw error
         } catch {
             throw .index("\(error)")
         }
-        let resolution: Resolution
-        do { resolution = try Resolver(source: source, namespace: context).resolve(root) } catch { throw .refused(error.description) }
+        let (root, resolution) = try outcome.get()
         guard let values else {
             return ResolvedTemplate(document: resolution.document, yaml: resolution.yaml, digest: resolution.digest, lock: resolution.lock, errors: [])
         }
@@ -57,26 +68,25 @@ extension Store {
 /// created and used synchronously inside the `Store` actor, which owns the libgit2 handle.
 final class SnapshotSource: ResolutionSource {
     let git: GitRepository
-    let index: IndexDatabase
+    let db: Database
     let organisation: String
     let head: ObjectID
-    private var parsed: [String: TektonResource] = [:]
+    let cache: DocumentCache
 
-    init(git: GitRepository, index: IndexDatabase, organisation: String, head: ObjectID) {
+    init(git: GitRepository, db: Database, organisation: String, head: ObjectID, cache: DocumentCache) {
         self.git = git
-        self.index = index
+        self.db = db
         self.organisation = organisation
         self.head = head
+        self.cache = cache
     }
 
     func version(of kind: ResourceKind, name: String, selector: VersionSelector?, in namespace: String?) throws -> SourceVersion? {
         var namespaces = [organisation]
         if let namespace, namespace != organisation { namespaces.insert(namespace, at: 0) }
         for ns in namespaces {
-            let rows = try index.writer.read { db in
-                try Candidate.fetchAll(db, sql: "SELECT version, yanked, digest, path FROM version WHERE namespace = ? AND kind = ? AND name = ?",
-                                       arguments: [ns, kind.rawValue, name])
-            }
+            let rows = try Candidate.fetchAll(db, sql: "SELECT version, yanked, digest, path FROM version WHERE namespace = ? AND kind = ? AND name = ?",
+                                              arguments: [ns, kind.rawValue, name])
             guard !rows.isEmpty else { continue }
             let row: Candidate?
             switch selector {
@@ -90,7 +100,7 @@ final class SnapshotSource: ResolutionSource {
             // A department's own resource shadows the organisation's, even when no version of it matches.
             guard let row else { return nil }
             return SourceVersion(namespace: ns, kind: kind, name: name, version: row.version, digest: row.digest,
-                                 resource: try resource(at: row.path), isOrganisation: ns == organisation)
+                                 resource: try resource(at: row.path, digest: row.digest), isOrganisation: ns == organisation)
         }
         return nil
     }
@@ -109,13 +119,13 @@ final class SnapshotSource: ResolutionSource {
         return rows.first { $0.version == chosen.spelling }
     }
 
-    private func resource(at path: String) throws -> TektonResource {
-        if let cached = parsed[path] { return cached }
+    private func resource(at path: String, digest: String) throws -> TektonResource {
+        if let cached = cache[digest] { return cached }
         guard let bytes = try git.file(path, at: head), let document = try YAMLLoader(recordsLines: false).load(bytes).first,
               let resource = TektonResource(document: document.value) else {
             throw StoreError.notFound(path)
         }
-        parsed[path] = resource
+        cache[digest] = resource
         return resource
     }
 }

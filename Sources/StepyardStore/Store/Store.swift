@@ -19,6 +19,8 @@ public actor Store {
     public nonisolated let organisation: String
     let git: GitRepository
     let index: IndexDatabase
+    /// Parsed resources by digest, for resolution.
+    let documents = DocumentCache()
     static let branch = "refs/heads/main"
 
     private init(directory: URL, organisation: String, git: GitRepository, index: IndexDatabase) {

@@ -64,16 +64,25 @@ let ref = try ResourceRef(parsing: "task/go@^1")
 let first = try await store.resolve(ref)
 guard first.lock.count == 7, !first.yaml.contains("ref:") else { fatalError("unexpected resolution: \(first.lock)") }
 
-var samples: [Double] = []
-let clock = ContinuousClock()
-for _ in 0..<iterations {
-    let start = clock.now
-    let result = try await store.resolve(ref)
-    let elapsed = clock.now - start
-    precondition(result.digest == first.digest)
-    samples.append(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)
+/// Median, p90 and p99 of `iterations` resolutions, dropping the document cache first when `cold`.
+func measure(cold: Bool) async throws -> (Double, Double, Double) {
+    var samples: [Double] = []
+    let clock = ContinuousClock()
+    for _ in 0..<iterations {
+        if cold { await store.dropDocumentCache() }
+        let start = clock.now
+        let result = try await store.resolve(ref)
+        let elapsed = clock.now - start
+        precondition(result.digest == first.digest)
+        samples.append(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)
+    }
+    samples.sort()
+    return (samples[samples.count / 2], samples[samples.count * 9 / 10], samples[samples.count * 99 / 100])
 }
-samples.sort()
-let median = samples[samples.count / 2], p90 = samples[samples.count * 9 / 10], p99 = samples[samples.count * 99 / 100]
-print(String(format: "resolve task/go (6 step refs, uncached), %d runs: median %.3f ms, p90 %.3f ms, p99 %.3f ms", iterations, median, p90, p99))
-print(String(format: "target: median under 1 ms: %@", median < 1 ? "meets" : "MISSES"))
+
+let (coldMedian, coldP90, coldP99) = try await measure(cold: true)
+let (warmMedian, warmP90, warmP99) = try await measure(cold: false)
+print(String(format: "resolve task/go (6 step refs), no resolved-output cache, %d runs each:", iterations))
+print(String(format: "  documents parsed every time:      median %.3f ms, p90 %.3f ms, p99 %.3f ms", coldMedian, coldP90, coldP99))
+print(String(format: "  parsed documents cached by digest: median %.3f ms, p90 %.3f ms, p99 %.3f ms", warmMedian, warmP90, warmP99))
+print("target: median under 1 ms: parsing every time \(coldMedian < 1 ? "meets" : "MISSES"), with parsed documents \(warmMedian < 1 ? "meets" : "MISSES")")
