@@ -32,9 +32,15 @@ let package = Package(
             providers: [.apt(["libgit2-dev"])]
         ),
         .target(
+            name: "YAMLEvents",
+            dependencies: ["Yams"],
+            exclude: ["README.md"],
+            swiftSettings: swift6
+        ),
+        .target(
             name: "StepyardCore",
             dependencies: [
-                "Yams",
+                "YAMLEvents",
                 .product(name: "BigInt", package: "BigInt"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
                 .product(name: "Version", package: "Version"),

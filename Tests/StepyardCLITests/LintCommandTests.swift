@@ -93,6 +93,6 @@ struct LintCommandTests {
         }
         #expect(byFile["utf8.yaml"]?.first?.message.contains("UTF-8") == true)
         #expect(byFile["huge.yaml"]?.first?.message.contains("10000000 bytes") == true)
-        #expect(byFile["dup.yaml"]?.first?.line == 1)
+        #expect(byFile["dup.yaml"]?.first?.line == 2)
     }
 }

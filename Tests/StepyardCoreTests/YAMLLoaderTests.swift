@@ -115,9 +115,9 @@ struct YAMLLoaderTests {
         #expect(throws: YAMLLoadError.invalidUTF8(line: 2)) { _ = try loader.load(bytes) }
     }
 
-    /// A duplicate key is refused, naming both lines.
+    /// A duplicate key is refused, naming the line of the repeat.
     @Test func duplicateKeys() {
-        #expect(throws: YAMLLoadError.duplicateKey(key: "name", line: 2)) {
+        #expect(throws: YAMLLoadError.duplicateKey(key: "name", line: 3)) {
             _ = try loader.load(text: "metadata:\n  name: a\n  name: b\n")
         }
     }

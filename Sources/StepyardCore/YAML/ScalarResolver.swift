@@ -1,28 +1,25 @@
 import BigInt
-import Yams
 
 /// Resolves a YAML scalar to a JSON value with the YAML 1.1 rules Kubernetes applies to manifests:
 /// plain `yes`/`no`/`on`/`off`/`true`/`false` are booleans, `~`/`null`/empty is null, integers in
 /// decimal, hex (`0x`), octal (`0o`, leading `0`) and binary (`0b`) with `_` separators, decimals and
 /// exponents. Quoted and block scalars are always strings; timestamps stay strings.
 enum ScalarResolver {
-    static func resolve(_ scalar: Node.Scalar, line: Int) throws(YAMLLoadError) -> JSONValue {
-        let text = scalar.string
-        switch Tag.Name(rawValue: scalar.tag.rawValue) {
-        case .implicit:
-            guard scalar.style == .plain || scalar.style == .any else { return .string(text) }
-            return try plain(text, line: line)
-        case .str:
-            return .string(text)
-        case .null:
+    /// Resolves one scalar: `tag` as libyaml reports it (`nil` when untagged), `plain` when unquoted and not a block.
+    static func resolve(_ text: String, tag: String?, plain: Bool, line: Int) throws(YAMLLoadError) -> JSONValue {
+        switch tag {
+        case nil:
+            return plain ? try self.plain(text, line: line) : .string(text)
+        case "tag:yaml.org,2002:null":
             return .null
-        case .bool, .int, .float:
-            let value = try plain(text, line: line)
-            if case .string = value { throw .unrepresentable(value: "!!\(scalar.tag.rawValue) \"\(text)\"", line: line) }
+        case "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float":
+            let value = try self.plain(text, line: line)
+            if case .string = value { throw .unrepresentable(value: "\(tag!) \"\(text)\"", line: line) }
             return value
-        case .binary:
+        case "tag:yaml.org,2002:binary":
             throw .unrepresentable(value: "of type !!binary", line: line)
         default:
+            // `!!str`, the non-specific `!`, and application tags: the text as written.
             return .string(text)
         }
     }
