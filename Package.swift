@@ -4,8 +4,10 @@ import PackageDescription
 /// Stepyard: a template registry and step catalog for Tekton.
 ///
 /// Modules, from the inside out:
-/// - `StepyardCore`: the domain (JSON values, YAML loading, the Tekton resource model, lint rules). No disk, no C.
-/// - `StepyardStore`: everything that touches disk: catalog files, and (libgit2 through `CLibGit2`) the repository.
+/// - `YAMLEvents`: the one direct use of libyaml, a pull parser of YAML events.
+/// - `StepyardCore`: the domain (JSON values, YAML, the Tekton model, lint, schemas, resolution, merge). No disk, no C.
+/// - `StepyardSchemas`: the JSON Schemas shipped in `schemas/`.
+/// - `StepyardStore`: everything that touches disk: source files, the libgit2 repository, the SQLite index.
 /// - `StepyardCLI`: the `stepyard` commands as a library; `stepyard` (the executable) only calls it.
 let swift6: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
@@ -74,6 +76,7 @@ let package = Package(
                 "StepyardSchemas",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            exclude: ["README.md"],
             swiftSettings: swift6
         ),
         .executableTarget(
