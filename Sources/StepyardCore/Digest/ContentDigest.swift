@@ -5,15 +5,19 @@ import Crypto
 public enum ContentDigest {
     /// `sha256:<64 hex>` of `value` serialised with sorted keys and canonical numbers.
     public static func of(_ value: JSONValue) -> String {
-        sha256(Array(value.serialized(sortedKeys: true).utf8))
+        sha256(value.serializedBytes(sortedKeys: true))
     }
 
     /// `sha256:<64 hex>` of raw bytes.
     public static func sha256(_ bytes: [UInt8]) -> String {
         let digest = SHA256.hash(data: bytes)
-        return "sha256:" + digest.map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        let hex = Array("0123456789abcdef".utf8)
+        var out = Array("sha256:".utf8)
+        out.reserveCapacity(71)
+        for byte in digest {
+            out.append(hex[Int(byte >> 4)])
+            out.append(hex[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -8,94 +8,102 @@ extension JSONValue {
     /// - Returns: valid JSON; strings escape `"`, `\` and all control characters, numbers use
     ///   `JSONNumber.description`.
     public func serialized(sortedKeys: Bool = false, pretty: Bool = false) -> String {
+        String(decoding: serializedBytes(sortedKeys: sortedKeys, pretty: pretty), as: UTF8.self)
+    }
+
+    /// The UTF-8 bytes of `serialized(sortedKeys:pretty:)` (what digests hash, without building a `String`).
+    public func serializedBytes(sortedKeys: Bool = false, pretty: Bool = false) -> [UInt8] {
         var writer = JSONTextWriter(sortedKeys: sortedKeys, pretty: pretty)
         writer.write(self, indent: 0)
         return writer.output
     }
 }
 
-/// Accumulates JSON text for `JSONValue.serialized(sortedKeys:pretty:)`.
+/// Accumulates JSON text as UTF-8 bytes for `JSONValue.serialized(sortedKeys:pretty:)`.
 struct JSONTextWriter {
     let sortedKeys: Bool
     let pretty: Bool
-    var output = ""
+    var output: [UInt8] = []
 
     init(sortedKeys: Bool, pretty: Bool) {
         self.sortedKeys = sortedKeys
         self.pretty = pretty
+        output.reserveCapacity(1024)
     }
 
     mutating func write(_ value: JSONValue, indent: Int) {
         switch value {
-        case .null: output += "null"
-        case .bool(let b): output += b ? "true" : "false"
-        case .number(let n): output += n.description
+        case .null: output.append(contentsOf: "null".utf8)
+        case .bool(let b): output.append(contentsOf: (b ? "true" : "false").utf8)
+        case .number(let n): output.append(contentsOf: n.description.utf8)
         case .string(let s): Self.appendQuoted(s, to: &output)
         case .array(let elements):
             if elements.isEmpty {
-                output += "[]"
+                output.append(contentsOf: "[]".utf8)
                 return
             }
-            output += "["
+            output.append(UInt8(ascii: "["))
             for (i, element) in elements.enumerated() {
-                if i > 0 { output += "," }
+                if i > 0 { output.append(UInt8(ascii: ",")) }
                 newline(indent + 1)
                 write(element, indent: indent + 1)
             }
             newline(indent)
-            output += "]"
+            output.append(UInt8(ascii: "]"))
         case .object(let members):
             if members.isEmpty {
-                output += "{}"
+                output.append(contentsOf: "{}".utf8)
                 return
             }
-            output += "{"
-            let keys = sortedKeys ? members.keys.sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) } : Array(members.keys)
-            for (i, key) in keys.enumerated() {
-                if i > 0 { output += "," }
-                newline(indent + 1)
-                Self.appendQuoted(key, to: &output)
-                output += pretty ? ": " : ":"
-                write(members[key]!, indent: indent + 1)
+            output.append(UInt8(ascii: "{"))
+            if sortedKeys {
+                // Unicode scalar order equals UTF-8 byte order.
+                let keys = members.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+                for (i, key) in keys.enumerated() { member(key, members[key]!, first: i == 0, indent: indent) }
+            } else {
+                for (i, (key, value)) in members.enumerated() { member(key, value, first: i == 0, indent: indent) }
             }
             newline(indent)
-            output += "}"
+            output.append(UInt8(ascii: "}"))
         }
+    }
+
+    private mutating func member(_ key: String, _ value: JSONValue, first: Bool, indent: Int) {
+        if !first { output.append(UInt8(ascii: ",")) }
+        newline(indent + 1)
+        Self.appendQuoted(key, to: &output)
+        output.append(UInt8(ascii: ":"))
+        if pretty { output.append(UInt8(ascii: " ")) }
+        write(value, indent: indent + 1)
     }
 
     private mutating func newline(_ level: Int) {
         guard pretty else { return }
-        output += "\n"
-        output += String(repeating: "  ", count: level)
+        output.append(UInt8(ascii: "\n"))
+        output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: level * 2))
     }
 
     /// Appends `s` as a JSON string literal.
-    static func appendQuoted(_ s: String, to output: inout String) {
-        output += "\""
-        // Fast path: nothing to escape.
-        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F }) {
-            output += s
-            output += "\""
-            return
-        }
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case "\u{08}": output += "\\b"
-            case "\u{0C}": output += "\\f"
+    static func appendQuoted(_ s: String, to output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\""))
+        for byte in s.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): output.append(contentsOf: "\\\"".utf8)
+            case UInt8(ascii: "\\"): output.append(contentsOf: "\\\\".utf8)
+            case 0x0A: output.append(contentsOf: "\\n".utf8)
+            case 0x0D: output.append(contentsOf: "\\r".utf8)
+            case 0x09: output.append(contentsOf: "\\t".utf8)
+            case 0x08: output.append(contentsOf: "\\b".utf8)
+            case 0x0C: output.append(contentsOf: "\\f".utf8)
+            case 0..<0x20, 0x7F:
+                let hex = Array("0123456789abcdef".utf8)
+                output.append(contentsOf: "\\u00".utf8)
+                output.append(hex[Int(byte >> 4)])
+                output.append(hex[Int(byte & 0x0F)])
             default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    let hex = String(scalar.value, radix: 16, uppercase: false)
-                    output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    output.unicodeScalars.append(scalar)
-                }
+                output.append(byte)
             }
         }
-        output += "\""
+        output.append(UInt8(ascii: "\""))
     }
 }

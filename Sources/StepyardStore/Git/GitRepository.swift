@@ -11,7 +11,13 @@ final class GitRepository: @unchecked Sendable {
     /// The repository's folder (`…/repo.git`).
     let path: String
 
-    private static let initialised: Void = { git_libgit2_init(); return () }()
+    /// libgit2 set up once per process. Strict object creation (checking that every object a new tree or commit
+    /// points at exists) is off: Stepyard writes the objects itself just before, so the check only costs lookups.
+    private static let initialised: Void = {
+        git_libgit2_init()
+        _ = stepyard_git_set_strict_object_creation(0)
+        return ()
+    }()
 
     private init(pointer: OpaquePointer, path: String) {
         self.pointer = pointer

@@ -8,6 +8,9 @@ struct Indexer {
     let git: GitRepository
     let organisation: String
     let loader = YAMLLoader(recordsLines: false)
+    /// Documents the caller already parsed, by `ContentDigest.sha256` of their bytes (an import hands over what
+    /// it linted, so nothing is parsed twice).
+    var known: [String: JSONValue] = [:]
 
     /// How the index was brought up to date.
     enum Outcome: Equatable {
@@ -57,7 +60,7 @@ struct Indexer {
             }
         }
         let sources = try versions.sorted(by: { $0.key < $1.key }).map { key, files in try source(key, files: files) }
-        let prepared = Self.prepareConcurrently(sources, loader: loader)
+        let prepared = Self.prepareConcurrently(sources, loader: loader, known: known)
         var count = 0
         for version in prepared {
             guard let version else { continue }
@@ -83,7 +86,8 @@ struct Indexer {
             }
             sources.append(try source(key, files: files))
         }
-        let prepared = sources.count > 1 ? Self.prepareConcurrently(sources, loader: loader) : sources.map { Self.prepare($0, loader: loader) }
+        let prepared = sources.count > 1 ? Self.prepareConcurrently(sources, loader: loader, known: known)
+            : sources.map { Self.prepare($0, loader: loader, known: known) }
         for version in prepared {
             if let version { try write(version, db) }
         }
@@ -125,18 +129,24 @@ struct Indexer {
     }
 
     /// Parses one version; `nil` when its folder is not a valid version (skipped, as a catalog would).
-    static func prepare(_ source: Source, loader: YAMLLoader) -> Prepared? {
+    static func prepare(_ source: Source, loader: YAMLLoader, known: [String: JSONValue] = [:]) -> Prepared? {
         let key = source.key
-        guard let version = ResourceVersion(key.version), let bytes = source.main,
-              let document = try? loader.load(bytes).first,
-              let resource = TektonResource(document: document.value) else { return nil }
+        guard let version = ResourceVersion(key.version), let bytes = source.main else { return nil }
+        let value: JSONValue
+        if !known.isEmpty, let parsed = known[ContentDigest.sha256(bytes)] {
+            value = parsed
+        } else {
+            guard let document = try? loader.load(bytes).first else { return nil }
+            value = document.value
+        }
+        guard let resource = TektonResource(document: value) else { return nil }
         let facts = ResourceFacts(resource)
         let lifecycle = source.lifecycle.map { Lifecycle(bytes: $0) } ?? Lifecycle()
         let record = VersionRecord(
             id: nil, namespace: key.namespace, kind: key.kind.rawValue, name: key.name, version: key.version,
             semver: version.normalized, major: version.semver.major, minor: version.semver.minor, patch: version.semver.patch,
             prerelease: version.semver.prereleaseIdentifiers.joined(separator: "."),
-            digest: ContentDigest.of(document.value), path: "", apiVersion: facts.apiVersion,
+            digest: ContentDigest.of(value), path: "", apiVersion: facts.apiVersion,
             description: facts.description, displayName: facts.displayName, language: facts.language,
             categories: facts.categories.joined(separator: ","), tags: facts.tags.joined(separator: ","),
             platforms: facts.platforms.joined(separator: ","),
@@ -148,13 +158,13 @@ struct Indexer {
     }
 
     /// `prepare` over all cores, results in input order.
-    static func prepareConcurrently(_ sources: [Source], loader: YAMLLoader) -> [Prepared?] {
+    static func prepareConcurrently(_ sources: [Source], loader: YAMLLoader, known: [String: JSONValue] = [:]) -> [Prepared?] {
         let results = Slots<Prepared?>(count: sources.count, initial: nil)
         let chunks = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 4, sources.count))
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
             var i = chunk
             while i < sources.count {
-                results[i] = prepare(sources[i], loader: loader)
+                results[i] = prepare(sources[i], loader: loader, known: known)
                 i += chunks
             }
         }

@@ -32,13 +32,15 @@ extension Store {
         }
         let checked = ImportCheck.run(sources.map { ($0.folder, $0.bytes) })
         var accepted: [(key: VersionKey, files: [String: [UInt8]?], digest: String)] = []
+        var known: [String: JSONValue] = [:]
         for (source, check) in zip(sources, checked) {
             let folder = source.folder
             switch check {
             case .refused(let reason):
                 report.refused.append(.init(path: source.display, reason: reason))
-            case let .accepted(findings, digest, description):
+            case let .accepted(findings, digest, description, document, contentHash):
                 report.findings += findings
+                if !contentHash.isEmpty { known[contentHash] = document }
                 let key = VersionKey(namespace: namespace, kind: folder.kind, name: folder.name, version: folder.version)
                 let readme = FileManager.default.contents(atPath: folder.url.appendingPathComponent("README.md").path).map(Array.init)
                 let schema = FileManager.default.contents(atPath: folder.url.appendingPathComponent(folder.name + ".schema.json").path).map(Array.init)
@@ -49,7 +51,7 @@ extension Store {
         var imported: [String] = [], unchanged: [String] = [], conflicts: [ImportReport.Refusal] = []
         let message = "Import \(accepted.count) resource versions" + (namespace == organisation ? "" : " into department \(namespace)")
             + " from \(directory.lastPathComponent)"
-        let commit = try write(author: author, message: message) { head throws(StoreError) in
+        let commit = try write(author: author, message: message, known: known) { head throws(StoreError) in
             imported = []; unchanged = []; conflicts = []
             var changes: [String: [UInt8]?] = [:]
             for version in accepted {
@@ -104,7 +106,8 @@ extension Store {
 
 /// The lint verdict on one version folder of an import.
 enum ImportCheck: Sendable {
-    case accepted(findings: [Finding], digest: String, description: String)
+    /// `document` and `contentHash` (`ContentDigest.sha256` of the file) let the index reuse the parse.
+    case accepted(findings: [Finding], digest: String, description: String, document: JSONValue, contentHash: String)
     case refused(String)
 
     /// Checks every folder's main file on all cores; results in input order. Tekton-rule errors refuse a
@@ -129,10 +132,11 @@ enum ImportCheck: Sendable {
         let file = LoadedFile(path: path, bytes: bytes)
         let findings = linter.lint(file)
         let blocking = findings.filter { $0.severity == .error && !$0.rule.hasPrefix("catalog.") }
-        guard blocking.isEmpty, let resource = file.resources.first?.resource else {
+        guard blocking.isEmpty, let loaded = file.resources.first else {
             let reason = blocking.map { "\($0.message) [\($0.rule)]" }.joined(separator: "; ")
             return .refused(reason.isEmpty ? "no Tekton resource in \(folder.name).yaml" : reason)
         }
+        let resource = loaded.resource
         let sidecar = FileManager.default.contents(atPath: folder.url.appendingPathComponent(folder.name + ".schema.json").path).map(Array.init)
         if sidecar != nil {
             do {
@@ -142,6 +146,8 @@ enum ImportCheck: Sendable {
             }
         }
         return .accepted(findings: findings.filter { $0.severity != .note }, digest: ContentDigest.of(resource.document),
-                         description: resource.spec.description ?? "")
+                         description: resource.spec.description ?? "", document: resource.document,
+                         // The index reads a file's first document; hand the parse over only when that is this one.
+                         contentHash: loaded.documentIndex == 0 ? ContentDigest.sha256(bytes) : "")
     }
 }

@@ -113,11 +113,18 @@ public actor Store {
     /// Brings the index up to `refs/heads/main` (incrementally when it can).
     @discardableResult
     public func catchUp() throws(StoreError) -> String {
-        do { return describe(try catchUpSync()) } catch { throw .index("\(error)") }
+        try catchUp(known: [:])
     }
 
-    nonisolated private func catchUpSync() throws -> Indexer.Outcome {
-        let indexer = Indexer(git: git, organisation: organisation)
+    /// Catches up, reusing documents the caller already parsed (by `ContentDigest.sha256` of their bytes).
+    @discardableResult
+    func catchUp(known: [String: JSONValue]) throws(StoreError) -> String {
+        do { return describe(try catchUpSync(known: known)) } catch { throw .index("\(error)") }
+    }
+
+    nonisolated private func catchUpSync(known: [String: JSONValue] = [:]) throws -> Indexer.Outcome {
+        var indexer = Indexer(git: git, organisation: organisation)
+        indexer.known = known
         return try index.writer.write { db in
             try indexer.catchUp(db, to: try git.resolve(Self.branch))
         }
@@ -152,7 +159,7 @@ public actor Store {
 
     /// Writes one commit made by `build` on top of the current head, moving `main` by compare-and-swap and
     /// retrying on a concurrent change. `build` returns `nil` (or no changes) when there is nothing to write.
-    func write(author: Author, message: String,
+    func write(author: Author, message: String, known: [String: JSONValue] = [:],
                _ build: (ObjectID?) throws(StoreError) -> [String: [UInt8]?]?) throws(StoreError) -> ObjectID? {
         for _ in 0..<50 {
             let head: ObjectID?
@@ -161,7 +168,7 @@ public actor Store {
             do {
                 let commit = try git.commit(changes: changes, parent: head, author: Self.signature(author), message: message)
                 if try git.updateReference(Self.branch, to: commit, expecting: head, message: message.components(separatedBy: "\n")[0]) {
-                    try catchUp()
+                    try catchUp(known: known)
                     return commit
                 }
             } catch let error as GitError {
