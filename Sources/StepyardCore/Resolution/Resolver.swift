@@ -122,24 +122,32 @@ public struct Resolver {
                 out.append(value)
                 continue
             }
-            let pin = pins[name] ?? "latest"
-            let reference = "stepaction/\(name)@\(pin)"
-            guard let selector = VersionSelector(pin) else {
-                throw .invalid(reference: chain.last ?? reference, message: "pin \"\(name)@\(pin)\" is not a version, range or digest")
-            }
-            let found: SourceVersion?
-            do { found = try source.version(of: .stepAction, name: name, selector: selector, in: namespace) } catch {
-                throw .invalid(reference: reference, message: "\(error)")
-            }
-            guard let stepAction = found else { throw .notFound(reference: reference, chain: chain) }
-            let entry = stepAction.lockEntry
-            if chain.contains(entry.reference) { throw .cycle(chain: chain + [entry.reference]) }
-            lock.insert(entry)
-            out.append(try StepActionInliner.inline(step, stepAction: stepAction.resource, reference: entry.reference).json)
+            let stepAction = try lookup(.stepAction, name, pins: pins, chain: chain, lock: &lock)
+            out.append(try StepActionInliner.inline(step, stepAction: stepAction.resource, reference: stepAction.lockEntry.reference).json)
         }
         var spec = spec
         spec["steps"] = .array(out)
         return spec
+    }
+
+    /// Finds the version of a referenced resource its pin selects (latest when unpinned), refuses cycles, and
+    /// records it in the lock.
+    private func lookup(_ kind: ResourceKind, _ name: String, pins: [String: String], chain: [String],
+                        lock: inout Set<LockEntry>) throws(ResolutionError) -> SourceVersion {
+        let pin = pins[name] ?? "latest"
+        let reference = "\(kind.rawValue)/\(name)@\(pin)"
+        guard let selector = VersionSelector(pin) else {
+            throw .invalid(reference: chain.last ?? reference, message: "pin \"\(name)@\(pin)\" is not a version, range or digest")
+        }
+        let found: SourceVersion?
+        do { found = try source.version(of: kind, name: name, selector: selector, in: namespace) } catch {
+            throw .invalid(reference: reference, message: "\(error)")
+        }
+        guard let version = found else { throw .notFound(reference: reference, chain: chain) }
+        let entry = version.lockEntry
+        if chain.contains(entry.reference) { throw .cycle(chain: chain + [entry.reference]) }
+        lock.insert(entry)
+        return version
     }
 
     // MARK: - Pipelines
@@ -159,19 +167,8 @@ public struct Resolver {
                     task["taskSpec"] = .object(try inlineSteps(embedded, pins: stepPins, chain: chain, lock: &lock))
                 } else if let ref = task["taskRef"], let name = ref["name"]?.stringValue, ref["resolver"] == nil, ref["bundle"] == nil,
                           (ref["kind"]?.stringValue ?? "Task") == "Task" {
-                    let pin = taskPins[name] ?? "latest"
-                    let reference = "task/\(name)@\(pin)"
-                    guard let selector = VersionSelector(pin) else {
-                        throw .invalid(reference: chain.last ?? reference, message: "pin \"\(name)@\(pin)\" is not a version, range or digest")
-                    }
-                    let found: SourceVersion?
-                    do { found = try source.version(of: .task, name: name, selector: selector, in: namespace) } catch {
-                        throw .invalid(reference: reference, message: "\(error)")
-                    }
-                    guard let referenced = found else { throw .notFound(reference: reference, chain: chain) }
+                    let referenced = try lookup(.task, name, pins: taskPins, chain: chain, lock: &lock)
                     let entry = referenced.lockEntry
-                    if chain.contains(entry.reference) { throw .cycle(chain: chain + [entry.reference]) }
-                    lock.insert(entry)
                     let resolved = try resolveTask(referenced.resource, chain: chain + [entry.reference], lock: &lock)
                     var embedded = resolved["spec"]?.objectValue ?? [:]
                     // An embedded taskSpec may carry metadata: keep where it came from.
