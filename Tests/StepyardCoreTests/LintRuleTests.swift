@@ -119,6 +119,17 @@ struct LintRuleTests {
         #expect(finding.formatted == "t.yaml:9: error: script cannot be used with command (use args, or put the command in the script) [tekton.script-command]")
     }
 
+    /// A file loaded without source lines still gets exact lines: the linter reads it again only when it reports.
+    @Test func linesOnDemand() throws {
+        let yaml = "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: sa}\n---\n" + task("steps:\n  - name: a\n    image: x\n    script: echo\n    command: [sh]\n")
+        let fast = LoadedFile(path: "t.yaml", bytes: Array(yaml.utf8), loader: YAMLLoader(recordsLines: false))
+        let slow = LoadedFile(path: "t.yaml", bytes: Array(yaml.utf8))
+        #expect(fast.bytes != nil && slow.bytes == nil)
+        let findings = Linter().lint(fast)
+        #expect(findings == Linter().lint(slow))
+        #expect(findings.first { $0.rule == "tekton.script-command" }?.line == 13)
+    }
+
     /// Catalog conventions apply in a catalog layout: the folder decides name and version.
     @Test func catalogConventions() {
         let yaml = "apiVersion: tekton.dev/v1\nkind: Task\nmetadata:\n  name: other\n  labels:\n    app.kubernetes.io/version: \"0.1\"\nspec:\n" + step.indented(2)

@@ -1,9 +1,18 @@
-/// Collects the findings of one resource, turning document pointers into lines.
+/// Collects the findings of one resource, at the document pointers they are about (the linter turns pointers into
+/// lines once, and only when there is something to report).
 public struct LintContext: Sendable {
+    /// A finding before it has a line.
+    public struct Report: Sendable {
+        public var pointer: JSONPointer
+        public var severity: Severity
+        public var rule: String
+        public var message: String
+    }
+
     public let path: String
     public let loaded: LoadedResource
     public let location: CatalogLocation?
-    public private(set) var findings: [Finding] = []
+    public private(set) var reports: [Report] = []
 
     public init(path: String, loaded: LoadedResource, location: CatalogLocation?) {
         self.path = path
@@ -16,8 +25,7 @@ public struct LintContext: Sendable {
 
     /// Records a finding at the node `pointer` points to.
     public mutating func report(_ severity: Severity, _ rule: String, at pointer: JSONPointer, _ message: String) {
-        findings.append(Finding(path: path, line: loaded.sourceMap.line(of: pointer), severity: severity,
-                                rule: rule, message: message))
+        reports.append(Report(pointer: pointer, severity: severity, rule: rule, message: message))
     }
 
     public mutating func error(_ rule: String, at pointer: JSONPointer, _ message: String) {

@@ -32,10 +32,20 @@ public struct Linter: Sendable {
             findings.append(Finding(path: file.path, line: 0, severity: .warning, rule: "catalog.extra-file",
                                     message: "\(location.fileName) is not the version's main file \(location.name).yaml"))
         }
+        var withLines: [YAMLDocument]?
         for loaded in file.resources {
             var context = LintContext(path: file.path, loaded: loaded, location: file.location?.isMainFile == true ? file.location : nil)
             for ruleSet in ruleSets { ruleSet.check(&context) }
-            findings.append(contentsOf: context.findings)
+            guard !context.reports.isEmpty else { continue }
+            // A file loaded without source lines is read again with them, once, when there is something to report.
+            var map = loaded.sourceMap
+            if !map.hasLines, let bytes = file.bytes {
+                if withLines == nil { withLines = try? YAMLLoader(recordsLines: true).load(bytes) }
+                if let documents = withLines, documents.indices.contains(loaded.documentIndex) { map = documents[loaded.documentIndex].sourceMap }
+            }
+            findings += context.reports.map {
+                Finding(path: file.path, line: map.line(of: $0.pointer), severity: $0.severity, rule: $0.rule, message: $0.message)
+            }
         }
         return findings.sorted { ($0.line, $0.severity, $0.rule) < ($1.line, $1.severity, $1.rule) }
     }

@@ -7,6 +7,8 @@ public struct LoadedFile: Sendable {
     public var findings: [Finding]
     /// Where the file sits in a catalog, if it does.
     public var location: CatalogLocation?
+    /// The file's bytes, kept when they were loaded without source lines (the linter reads them again for lines).
+    public var bytes: [UInt8]?
 
     /// Reads `bytes` (the file's content) as a stream of Tekton documents.
     ///
@@ -17,6 +19,7 @@ public struct LoadedFile: Sendable {
         self.location = CatalogLocation(path: path)
         self.resources = []
         self.findings = []
+        if !loader.recordsLines { self.bytes = Array(bytes) }
         let documents: [YAMLDocument]
         do {
             documents = try loader.load(bytes)

@@ -27,9 +27,8 @@ public struct SourceMap: Sendable, Hashable {
         self.lines = lines
     }
 
-    mutating func record(_ pointer: String, line: Int) {
-        lines[pointer] = line
-    }
+    /// `false` when the document was loaded without recording lines (every lookup then gives `startLine`).
+    public var hasLines: Bool { !lines.isEmpty }
 
     /// The line of the node at `pointer`, or of its nearest recorded ancestor, or the document's first line.
     public func line(of pointer: JSONPointer) -> Int {

@@ -129,7 +129,8 @@ enum ImportCheck: Sendable {
     private static func check(_ folder: Store.VersionFolder, _ bytes: [UInt8]?, linter: Linter) -> ImportCheck {
         guard let bytes else { return .refused("no \(folder.name).yaml in the version folder") }
         let path = "\(folder.kind.rawValue)/\(folder.name)/\(folder.version)/\(folder.name).yaml"
-        let file = LoadedFile(path: path, bytes: bytes)
+        // Lines only matter for the few files with findings; the linter reads those again with lines.
+        let file = LoadedFile(path: path, bytes: bytes, loader: YAMLLoader(recordsLines: false))
         let findings = linter.lint(file)
         let blocking = findings.filter { $0.severity == .error && !$0.rule.hasPrefix("catalog.") }
         guard blocking.isEmpty, let loaded = file.resources.first else {
