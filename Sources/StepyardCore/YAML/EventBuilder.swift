@@ -57,28 +57,25 @@ struct EventBuilder {
             }
         }
 
-        /// Hands a finished value to its parent (or makes it the document's root).
+        /// Hands a finished value to its parent (or makes it the document's root), mutating the parent in place.
         func deliver(_ value: JSONValue, count: Int, line: Int) throws(YAMLLoadError) {
-            guard var top = stack.popLast() else {
+            let top = stack.count - 1
+            guard top >= 0 else {
                 root = value
                 return
             }
-            defer { stack.append(top) }
-            top.count += count
-            switch top.kind {
+            stack[top].count += count
+            switch stack[top].kind {
             case .sequence:
-                top.items.append(value)
+                stack[top].items.append(value)
             case .mapping:
-                if let (key, keyLine) = top.pendingKey {
-                    top.pendingKey = nil
-                    if top.isMergeKey {
-                        top.isMergeKey = false
-                        top.merges.append((value, keyLine))
-                    } else {
-                        top.members[key] = value
-                    }
+                guard let (key, keyLine) = stack[top].pendingKey else { throw .unsupportedKey(line: line) }
+                stack[top].pendingKey = nil
+                if stack[top].isMergeKey {
+                    stack[top].isMergeKey = false
+                    stack[top].merges.append((value, keyLine))
                 } else {
-                    throw .unsupportedKey(line: line)
+                    stack[top].members[key] = value
                 }
             }
         }
@@ -112,18 +109,17 @@ struct EventBuilder {
                 root = nil
             case let .scalar(value, anchor, tag, plain, line):
                 try spend(1)
-                if var top = stack.last, top.kind == .mapping, top.pendingKey == nil {
+                let top = stack.count - 1
+                if top >= 0, stack[top].kind == .mapping, stack[top].pendingKey == nil {
                     // A key: taken as written (`1: x` is the key "1"); `<<` is a merge key.
-                    stack.removeLast()
                     if plain && value == "<<" && tag == nil {
-                        top.isMergeKey = true
-                        top.pendingKey = ("<<", line)
+                        stack[top].isMergeKey = true
+                        stack[top].pendingKey = ("<<", line)
                     } else {
-                        if top.members[value] != nil { throw .duplicateKey(key: value, line: line) }
-                        top.pendingKey = (value, line)
-                        record(top.pointer + (recordsLines ? "/" + JSONPointer.escape(value) : ""), line)
+                        if stack[top].members[value] != nil { throw .duplicateKey(key: value, line: line) }
+                        stack[top].pendingKey = (value, line)
+                        if recordsLines { record(stack[top].pointer + "/" + JSONPointer.escape(value), line) }
                     }
-                    stack.append(top)
                     if let anchor { anchors[anchor] = (.string(value), 1) }
                     continue
                 }

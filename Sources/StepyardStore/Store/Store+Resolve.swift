@@ -85,8 +85,8 @@ final class SnapshotSource: ResolutionSource {
         var namespaces = [organisation]
         if let namespace, namespace != organisation { namespaces.insert(namespace, at: 0) }
         for ns in namespaces {
-            let rows = try Candidate.fetchAll(db, sql: "SELECT version, yanked, digest, path FROM version WHERE namespace = ? AND kind = ? AND name = ?",
-                                              arguments: [ns, kind.rawValue, name])
+            let statement = try db.cachedStatement(sql: "SELECT version, yanked, digest, path FROM version WHERE namespace = ? AND kind = ? AND name = ?")
+            let rows = try Candidate.fetchAll(statement, arguments: [ns, kind.rawValue, name])
             guard !rows.isEmpty else { continue }
             let row: Candidate?
             switch selector {
