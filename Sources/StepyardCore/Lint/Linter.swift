@@ -37,9 +37,10 @@ public struct Linter: Sendable {
             var context = LintContext(path: file.path, loaded: loaded, location: file.location?.isMainFile == true ? file.location : nil)
             for ruleSet in ruleSets { ruleSet.check(&context) }
             guard !context.reports.isEmpty else { continue }
-            // A file loaded without source lines is read again with them, once, when there is something to report.
+            // A file loaded without source lines is read again with them, once, when it has an error or a warning
+            // to report (a note alone, such as a deprecation, points at the document).
             var map = loaded.sourceMap
-            if !map.hasLines, let bytes = file.bytes {
+            if !map.hasLines, let bytes = file.bytes, context.reports.contains(where: { $0.severity != .note }) {
                 if withLines == nil { withLines = try? YAMLLoader(recordsLines: true).load(bytes) }
                 if let documents = withLines, documents.indices.contains(loaded.documentIndex) { map = documents[loaded.documentIndex].sourceMap }
             }
