@@ -14,11 +14,7 @@ public struct StructuralDiff: Sendable, Hashable, Codable {
 
         /// `changed spec.steps[build].image: golang:1.22 → golang:1.23`.
         public var line: String {
-            func show(_ v: JSONValue?) -> String {
-                guard let v else { return "-" }
-                let text = v.stringValue.map { $0.contains("\n") ? "(\($0.split(separator: "\n").count) lines)" : $0 } ?? v.serialized()
-                return text.count > 80 ? String(text.prefix(77)) + "..." : text
-            }
+            func show(_ v: JSONValue?) -> String { v?.preview(limit: 80) ?? "-" }
             switch kind {
             case .added: return "added \(path): \(show(after))"
             case .removed: return "removed \(path): \(show(before))"
@@ -70,5 +66,14 @@ public struct StructuralDiff: Sendable, Hashable, Codable {
         default:
             changes.append(Change(kind: .changed, path: path, before: a, after: b))
         }
+    }
+}
+
+extension JSONValue {
+    /// A short rendering for one-line messages: strings as they are (multi-line ones as a line count), other values
+    /// as JSON, cut at `limit` characters.
+    func preview(limit: Int) -> String {
+        let text = stringValue.map { $0.contains("\n") ? "(\($0.split(separator: "\n").count) lines)" : $0 } ?? serialized()
+        return text.count > limit ? String(text.prefix(limit - 3)) + "..." : text
     }
 }

@@ -17,11 +17,7 @@ public struct ThreeWayMerge: Sendable {
 
         /// `spec.steps[build].image: ours golang:1.23, upstream golang:1.24 (was golang:1.22)`.
         public var line: String {
-            func show(_ v: JSONValue?) -> String {
-                guard let v else { return "(removed)" }
-                let text = v.stringValue.map { $0.contains("\n") ? "(\($0.split(separator: "\n").count) lines)" : $0 } ?? v.serialized()
-                return text.count > 60 ? String(text.prefix(57)) + "..." : text
-            }
+            func show(_ v: JSONValue?) -> String { v?.preview(limit: 60) ?? "(removed)" }
             return "\(path): ours \(show(ours)), upstream \(show(theirs)) (was \(show(base)))"
         }
     }
