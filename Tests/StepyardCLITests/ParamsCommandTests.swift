@@ -41,8 +41,14 @@ struct ParamsCommandTests {
         let good = try dir.write("good.json", text: #"{"url": "https://github.com/tektoncd/catalog", "depth": "1"}"#)
         #expect(await run("params", "check", "task/git-clone@0.9", good).exitCode == 0)
         #expect(await run("params", "check", "task/git-clone@0.9", dir.url.appendingPathComponent("missing.yaml").path).exitCode == 2)
+        // 0.9 only added a result to 0.8; 0.10 changed the interface further.
         let compat = await run("compat", "task/git-clone", "--from", "0.8", "--to", "0.9")
-        #expect([0, 1].contains(compat.exitCode))
-        #expect(compat.stdout.contains("0.9"))
+        #expect(compat.exitCode == 0)
+        #expect(compat.stdout == "compatible: results.committer-date: result added\n0.9 is compatible with 0.8\n")
+        let json = await run("compat", "task/git-clone", "--from", "0.8", "--to", "0.9", "--output", "json")
+        let report = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        #expect((report?["changes"] as? [[String: Any]])?.count == 1)
+        #expect(await run("compat", "task/git-clone", "--from", "not-a-version", "--to", "0.9").exitCode == 1)
+        #expect(await run("compat", "task/git-clone", "--from", "0.8", "--to", "9.9").exitCode == 1)
     }
 }

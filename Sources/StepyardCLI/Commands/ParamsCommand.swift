@@ -1,5 +1,6 @@
 import ArgumentParser
 import StepyardCore
+import StepyardSchemas
 import StepyardStore
 
 /// `stepyard params schema REF` and `stepyard params check REF VALUES`.
@@ -69,7 +70,7 @@ struct SchemaCommand: AsyncParsableCommand {
             do {
                 let schemaValue = try ValuesFile.read(schema)
                 let instanceValue = try ValuesFile.read(instance)
-                let compiled = try JSONSchema(schemaValue, registry: SharedSchemasRegistry.load(),
+                let compiled = try JSONSchema(schemaValue, registry: SharedSchemas.registry(),
                                               options: ValidationOptions(formatAssertion: formatAssertion, validateAgainstMetaschema: true))
                 return ValidationReport(compiled.validate(instanceValue).errors).output(output)
             } catch {
@@ -101,11 +102,4 @@ struct CompatCommand: OutputCommand {
             return result
         }
     }
-}
-
-import StepyardSchemas
-
-/// The shared schemas, loaded once for commands that work without a store.
-enum SharedSchemasRegistry {
-    static func load() throws -> SchemaRegistry { try SharedSchemas.registry() }
 }

@@ -44,11 +44,6 @@ extension ObjectView {
         (fields[key]?.arrayValue ?? []).compactMap { V($0) }
     }
 
-    /// Replaces a list of views.
-    public mutating func setViews<V: ObjectView>(_ key: String, _ views: [V]?) {
-        fields[key] = views.map { .array($0.map(\.json)) }
-    }
-
     /// A string-to-string map (labels, annotations); non-string values are skipped.
     public func stringMap(_ key: String) -> OrderedDictionary<String, String> {
         var out = OrderedDictionary<String, String>()

@@ -77,16 +77,6 @@ public enum VersionRequirement: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// `true` when `version` satisfies the requirement as a range would (exact: same version).
-    public func matches(_ version: ResourceVersion) -> Bool {
-        switch self {
-        case .exact(let wanted): return version.isSameVersion(as: wanted)
-        case .partial(let spelling, let range): return version.spelling == spelling || Self.satisfies(version.semver, range)
-        case .range(_, let range): return Self.satisfies(version.semver, range)
-        case .latest: return !version.isPrerelease
-        }
-    }
-
     private static func highest(_ candidates: [(version: ResourceVersion, yanked: Bool)], matching range: [Comparator]) -> ResourceVersion? {
         candidates.filter { !$0.yanked && satisfies($0.version.semver, range) }.map(\.version).max()
     }

@@ -45,7 +45,7 @@ extension Store {
             throw .invalidDocument(path: request.sourcePath, findings: errors.map { var f = $0; f.path = request.sourcePath; return f })
         }
         let title = "\(candidate.kind.rawValue)/\(candidate.name)@\(candidate.version.spelling)"
-        let schema = try Self.effectiveSchema(candidate.resource, sidecar: request.schema, title: title)
+        let (schema, _) = try Self.effectiveSchema(candidate.resource, sidecar: request.schema, title: title)
         let compatibility = try compatibilityWithPredecessor(candidate, schema: schema, namespace: namespace)
         if let report = compatibility, report.isBreaking, !request.allowBreaking {
             throw .breakingChange(report)
