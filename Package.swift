@@ -8,6 +8,8 @@ import PackageDescription
 /// - `StepyardCore`: the domain (JSON values, YAML, the Tekton model, lint, schemas, resolution, merge). No disk, no C.
 /// - `StepyardSchemas`: the JSON Schemas shipped in `schemas/`.
 /// - `StepyardStore`: everything that touches disk: source files, the libgit2 repository, the SQLite index.
+/// - `StepyardServer`: the HTTP service (Hummingbird), its REST API generated from `openapi.yaml`, auth, Tekton Hub and
+///   Artifact Hub compatibility, metrics.
 /// - `StepyardCLI`: the `stepyard` commands as a library; `stepyard` (the executable) only calls it.
 let swift6: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
@@ -26,6 +28,14 @@ let package = Package(
         .package(url: "https://github.com/mxcl/Version", exact: "2.2.1"),
         .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-openapi-generator", exact: "1.14.3"),
+        .package(url: "https://github.com/apple/swift-openapi-runtime", exact: "1.13.4"),
+        .package(url: "https://github.com/hummingbird-project/swift-openapi-hummingbird", exact: "2.1.0"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", exact: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
     ],
     targets: [
         .systemLibrary(
@@ -64,9 +74,28 @@ let package = Package(
                 "StepyardCore", "StepyardSchemas", "CLibGit2",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             exclude: ["README.md"],
             swiftSettings: swift6
+        ),
+        .target(
+            name: "StepyardServer",
+            dependencies: [
+                "StepyardCore", "StepyardStore", "StepyardSchemas",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            exclude: ["README.md"],
+            resources: [.copy("openapi.yaml")],
+            swiftSettings: swift6,
+            plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
         ),
         .target(
             name: "StepyardCLI",
@@ -74,7 +103,9 @@ let package = Package(
                 "StepyardCore",
                 "StepyardStore",
                 "StepyardSchemas",
+                "StepyardServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["README.md"],
             swiftSettings: swift6
@@ -127,6 +158,14 @@ let package = Package(
         .testTarget(
             name: "StepyardStoreTests",
             dependencies: ["StepyardStore", "StepyardSchemas", "StepyardTestSupport"],
+            swiftSettings: swift6
+        ),
+        .testTarget(
+            name: "StepyardServerTests",
+            dependencies: [
+                "StepyardServer", "StepyardStore", "StepyardTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: swift6
         ),
         .testTarget(

@@ -15,6 +15,11 @@ public struct PublishRequest: Sendable {
     public var department: String?
     /// Publish even when the interface breaks the version line's users (recorded in the commit message).
     public var allowBreaking: Bool
+    /// What the caller says it publishes (an HTTP path names kind, name and version): a document that is something
+    /// else is refused before anything is written.
+    public var expected: ResourceRef?
+    /// Words from the publisher added to the commit message.
+    public var note: String?
     /// Set by fork and upgrade: the upstream the new version derives from (else a fork's latest record carries over).
     var forkUpstream: ForkUpstream?
     /// Set by fork and upgrade: the commit message to use.
@@ -36,6 +41,13 @@ extension Store {
     /// The same content again is a no-op; other content under an existing version is refused.
     public func publish(_ request: PublishRequest, author: Author) throws(StoreError) -> PublishResult {
         let candidate = try Candidate(request: request, organisation: organisation)
+        if let expected = request.expected {
+            var matches = expected.kind == candidate.kind && expected.name == candidate.name
+            if case .requirement(.exact(let version))? = expected.selector { matches = matches && version.isSameVersion(as: candidate.version) }
+            guard matches else {
+                throw .refused("the document is \(candidate.kind.rawValue)/\(candidate.name)@\(candidate.version.spelling), not \(expected)")
+            }
+        }
         let namespace = try namespace(of: ResourceRef(namespace: request.department, kind: candidate.kind, name: candidate.name))
         let key = VersionKey(namespace: namespace, kind: candidate.kind, name: candidate.name, version: candidate.version.spelling)
         // The linter sees the file where it will live, so the catalog conventions apply.
@@ -56,6 +68,9 @@ extension Store {
         // A new version of a fork keeps recording its upstream.
         var upstream = request.forkUpstream
         if upstream == nil { upstream = try latestForkUpstream(namespace: namespace, kind: candidate.kind, name: candidate.name) }
+        if let note = request.note?.trimmingCharacters(in: .whitespacesAndNewlines), !note.isEmpty {
+            message += "\n" + note + "\n"
+        }
         if let report = compatibility, report.isBreaking {
             message += "\nBreaking changes from \(report.from), allowed with --allow-breaking:\n" + report.breaking.map { "- \($0.path): \($0.message)\n" }.joined()
         }

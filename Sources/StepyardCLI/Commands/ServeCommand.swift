@@ -1,0 +1,108 @@
+import ArgumentParser
+import Foundation
+import Logging
+import StepyardServer
+import StepyardStore
+
+/// `stepyard serve`: the HTTP service. With no store yet, it creates one from the bundled catalog first.
+struct ServeCommand: OutputCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the registry over HTTP (REST API, Tekton Hub and Artifact Hub paths, metrics).",
+        discussion: """
+            Embedded default: when the store directory holds no store yet, serve creates one and imports the bundled
+            catalog (--catalog, else $STEPYARD_CATALOG, else ./catalog, else the catalog/ folder of the source tree
+            this binary was built in). It shuts down gracefully on SIGTERM and SIGINT.
+            """)
+
+    @OptionGroup var options: StoreOptions
+    @Option(name: .long, help: "The address to listen on.") var host: String = "127.0.0.1"
+    @Option(name: .long, help: "The port to listen on.") var port: Int = 8080
+    @Flag(name: .long, help: "Refuse reads without a token (by default the organisation namespace is readable anonymously).")
+    var noAnonymousRead = false
+    @Option(name: .long, help: "The largest request body accepted, in bytes.") var maxBodyBytes: Int = 4 << 20
+    @Option(name: .long, help: "The catalog to import when the store is created.") var catalog: String?
+    @Option(name: .long, help: "The address clients use, when behind a proxy (for absolute links).") var publicURL: String?
+    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel: String = "info"
+
+    func perform() async -> CommandOutput {
+        guard (1...65535).contains(port) else { return CommandOutput(stderr: "stepyard serve: --port must be 1 to 65535\n", exitCode: ExitStatus.usage) }
+        guard let level = Logger.Level(rawValue: logLevel) else {
+            return CommandOutput(stderr: "stepyard serve: unknown --log-level \(logLevel)\n", exitCode: ExitStatus.usage)
+        }
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardOutput(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "stepyard")
+        let directory = options.storeURL
+        do {
+            let store: Store
+            if FileManager.default.fileExists(atPath: directory.appendingPathComponent("repo.git").path) {
+                store = try Store.open(at: directory)
+            } else {
+                store = try await createEmbeddedDefault(at: directory)
+            }
+            var configuration = ServerConfiguration()
+            configuration.host = host
+            configuration.port = port
+            configuration.anonymousRead = !noAnonymousRead
+            configuration.maxBodyBytes = maxBodyBytes
+            configuration.publicURL = publicURL
+            let tokens = try AccessTokens.open(storeDirectory: directory)
+            let app = try await buildApplication(store: store, tokens: tokens, configuration: configuration, logger: logger)
+            let hasAdmin = (try? tokens.list().contains { $0.role == .admin }) ?? false
+            announce("""
+                Stepyard \(StepyardVersion.current) serving \(directory.path) on http://\(host):\(port)
+                  API: http://\(host):\(port)/api/v1/search   contract: http://\(host):\(port)/openapi.yaml
+                  Tekton hub resolver: TEKTON_HUB_API=http://\(host):\(port) or ARTIFACT_HUB_API=http://\(host):\(port)
+                  anonymous read of the organisation namespace: \(noAnonymousRead ? "off" : "on")
+                \(hasAdmin ? "" : "  no admin token yet: stepyard token create --role admin --name \"Your Name\" --store \(directory.path)\n")
+                """)
+            try await app.runService()
+            return CommandOutput()
+        } catch let error as StoreError {
+            return options.failure("serve", error)
+        } catch {
+            return CommandOutput(stderr: "stepyard serve: \(error)\n", exitCode: ExitStatus.usage)
+        }
+    }
+
+    /// Creates the store and imports the bundled catalog: what `serve` does on a fresh machine.
+    private func createEmbeddedDefault(at directory: URL) async throws -> Store {
+        guard let source = BundledCatalog.locate(explicit: catalog) else {
+            throw StoreError.refused("no store in \(directory.path) and no bundled catalog to create one from; pass --catalog DIR or run `stepyard init`")
+        }
+        let store = try Store.initialize(at: directory, author: options.identity)
+        let report = try await store.importCatalog(from: source, author: options.identity)
+        announce("Created a store in \(directory.path) from the bundled catalog \(source.path): \(report.imported.count) versions imported"
+                 + (report.refused.isEmpty ? "" : ", \(report.refused.count) refused: " + report.refused.map { "\($0.path) (\($0.reason))" }.joined(separator: "; ")))
+        return store
+    }
+
+    private func announce(_ text: String) {
+        FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+    }
+}
+
+/// Where the bundled `catalog/` is.
+enum BundledCatalog {
+    static func locate(explicit: String?) -> URL? {
+        let manager = FileManager.default
+        var candidates: [URL] = []
+        if let explicit { return URL(fileURLWithPath: explicit) }
+        if let env = ProcessInfo.processInfo.environment["STEPYARD_CATALOG"] { candidates.append(URL(fileURLWithPath: env)) }
+        candidates.append(URL(fileURLWithPath: manager.currentDirectoryPath).appendingPathComponent("catalog"))
+        // The source tree the binary was built in: .build/<triple>/<configuration>/stepyard → up to Package.swift.
+        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<5 {
+            if manager.fileExists(atPath: folder.appendingPathComponent("Package.swift").path) {
+                candidates.append(folder.appendingPathComponent("catalog"))
+                break
+            }
+            folder = folder.deletingLastPathComponent()
+        }
+        return candidates.first { var isDirectory: ObjCBool = false; return manager.fileExists(atPath: $0.path, isDirectory: &isDirectory) && isDirectory.boolValue }
+    }
+}

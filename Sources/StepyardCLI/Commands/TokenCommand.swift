@@ -1,0 +1,65 @@
+import ArgumentParser
+import StepyardStore
+
+/// `stepyard token create|list|revoke`: the bearer tokens of the HTTP service.
+struct TokenCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "token", abstract: "Create, list and revoke the HTTP service's bearer tokens (only their hashes are stored).",
+        subcommands: [Create.self, List.self, Revoke.self])
+
+    struct Create: OutputCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "create", abstract: "Create a token and print it once.",
+            discussion: """
+                Roles: admin (everything, departments and tokens), publisher (writes the organisation namespace),
+                member (reads the organisation, reads and writes its own departments), reader (reads).
+                The token's name is the author of the commits it makes.
+                """)
+        @OptionGroup var options: StoreOptions
+        @Option(name: .long, help: "admin, publisher, member or reader.") var role: String
+        @Option(name: .long, help: "A department the token belongs to (repeat for several).") var department: [String] = []
+        @Option(name: .long, help: "Who the token acts as (default: --author, $STEPYARD_AUTHOR or $USER).") var name: String?
+
+        func perform() async -> CommandOutput {
+            guard let role = Role(rawValue: role) else {
+                return CommandOutput(stderr: "stepyard token create: --role must be admin, publisher, member or reader\n", exitCode: ExitStatus.usage)
+            }
+            return await options.withStore("token create") { store throws(StoreError) in
+                let known = Set(try await store.departments().map(\.name))
+                if let unknown = department.first(where: { !known.contains($0) }) { throw .unknownNamespace(unknown) }
+                let tokens = try AccessTokens.open(storeDirectory: options.storeURL)
+                let (secret, token) = try tokens.create(name: name ?? options.identity.name, role: role, departments: department)
+                return options.render(["token": secret, "id": token.id, "name": token.name, "role": token.role.rawValue]) {
+                    "\(secret)\n"
+                }
+            }
+        }
+    }
+
+    struct List: OutputCommand {
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List the tokens (never their secrets).")
+        @OptionGroup var options: StoreOptions
+
+        func perform() async -> CommandOutput {
+            await options.withStore("token list") { _ throws(StoreError) in
+                let tokens = try AccessTokens.open(storeDirectory: options.storeURL).list()
+                return options.render(tokens) {
+                    tokens.map { "\($0.id)  \($0.role.rawValue)  \($0.name)\($0.departments.isEmpty ? "" : "  [" + $0.departments.joined(separator: ", ") + "]")  \($0.created)\n" }.joined()
+                }
+            }
+        }
+    }
+
+    struct Revoke: OutputCommand {
+        static let configuration = CommandConfiguration(commandName: "revoke", abstract: "Revoke a token by its id (see `token list`).")
+        @OptionGroup var options: StoreOptions
+        @Argument(help: "The token's id.") var id: String
+
+        func perform() async -> CommandOutput {
+            await options.withStore("token revoke") { _ throws(StoreError) in
+                guard try AccessTokens.open(storeDirectory: options.storeURL).revoke(id: id) else { throw .notFound("token \(id)") }
+                return options.render(["revoked": id]) { "revoked \(id)\n" }
+            }
+        }
+    }
+}

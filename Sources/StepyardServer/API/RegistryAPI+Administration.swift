@@ -1,0 +1,40 @@
+import Foundation
+import OpenAPIRuntime
+import StepyardCore
+import StepyardStore
+
+extension RegistryAPI {
+    func listDepartments(_ input: Operations.ListDepartments.Input) async throws -> Operations.ListDepartments.Output {
+        if principal.isAnonymous && !context.configuration.anonymousRead {
+            throw APIError.unauthorized("reading needs a token (anonymous read is off on this server)")
+        }
+        let visible = visibleNamespaces
+        let departments = try await call { store throws(StoreError) in try await store.departments() }
+            .filter { visible?.contains($0.name) ?? true }
+        return .ok(.init(body: .json(.init(items: departments.map { .init(name: $0.name) }))))
+    }
+
+    func createDepartment(_ input: Operations.CreateDepartment.Input) async throws -> Operations.CreateDepartment.Output {
+        try requireAdmin()
+        guard case .json(let body) = input.body else { throw APIError.badRequest("the body must be JSON: {\"name\"}") }
+        try checkNames(body.name)
+        let author = principal.author
+        _ = try await call { store throws(StoreError) in try await store.createDepartment(body.name, author: author) }
+        await wrote()
+        return .created(.init(body: .json(.init(name: body.name))))
+    }
+
+    func createToken(_ input: Operations.CreateToken.Input) async throws -> Operations.CreateToken.Output {
+        try requireAdmin()
+        guard case .json(let body) = input.body else { throw APIError.badRequest("the body must be JSON: {\"role\", \"name\", \"departments\"?}") }
+        let departments = body.departments ?? []
+        let known = Set(try await call { store throws(StoreError) in try await store.departments() }.map(\.name))
+        if let unknown = departments.first(where: { !known.contains($0) }) {
+            throw APIError.unprocessable("there is no department \"\(unknown)\"; create it first")
+        }
+        guard let role = Role(rawValue: body.role.rawValue) else { throw APIError.badRequest("unknown role \(body.role.rawValue)") }
+        let tokens = context.tokens
+        let (secret, token) = try await call { _ throws(StoreError) in try tokens.create(name: body.name, role: role, departments: departments) }
+        return .created(.init(body: .json(.init(token: secret, name: token.name, role: token.role.rawValue, departments: token.departments))))
+    }
+}

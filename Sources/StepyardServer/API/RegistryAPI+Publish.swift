@@ -1,0 +1,76 @@
+import Foundation
+import OpenAPIRuntime
+import StepyardCore
+import StepyardStore
+
+extension RegistryAPI {
+    func publishVersion(_ input: Operations.PublishVersion.Input) async throws -> Operations.PublishVersion.Output {
+        let path = input.path
+        let ref = try writable(path.namespace, path.kind, path.name, version: path.version)
+        guard case .requirement(.exact)? = ref.selector else {
+            throw APIError.badRequest("publish needs an exact version in the path, not \"\(path.version)\"")
+        }
+        var request: PublishRequest
+        let source = "\(path.namespace)/\(ref.kind.rawValue)/\(ref.name)@\(path.version)"
+        switch input.body {
+        case .yaml(let body):
+            request = PublishRequest(document: try await Self.bytes(body), sourcePath: source)
+        case .json(let body):
+            var schema: [UInt8]?
+            if let sidecar = body.schema { schema = try Self.value(sidecar).serializedBytes(pretty: true) + [0x0A] }
+            request = PublishRequest(document: Array(body.document.utf8), sourcePath: source,
+                                     readme: body.readme.map { Array($0.utf8) }, schema: schema, allowBreaking: body.allowBreaking ?? false)
+            if let message = body.message, !message.isEmpty { request.note = message }
+        }
+        request.department = path.namespace == organisation ? nil : path.namespace
+        request.expected = ResourceRef(kind: ref.kind, name: ref.name, selector: ref.selector)
+        let author = principal.author
+        let result = try await call { [request] store throws(StoreError) in try await store.publish(request, author: author) }
+        ServerMetrics.published(result.outcome.rawValue)
+        let body = try Self.make(result, as: Components.Schemas.PublishResult.self)
+        if result.outcome == .published {
+            await wrote()
+            return .created(.init(body: .json(body)))
+        }
+        return .ok(.init(body: .json(body)))
+    }
+
+    func deprecateVersion(_ input: Operations.DeprecateVersion.Input) async throws -> Operations.DeprecateVersion.Output {
+        let path = input.path
+        let ref = try writable(path.namespace, path.kind, path.name, version: path.version)
+        guard case .json(let body) = input.body, !body.message.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw APIError.badRequest("deprecate needs a message telling users what to use instead")
+        }
+        let author = principal.author
+        let commit = try await call { store throws(StoreError) in try await store.deprecate(ref, message: body.message, author: author) }
+        if commit != nil { await wrote() }
+        return .ok(.init(body: .json(.init(ref: Self.display(ref), commit: commit))))
+    }
+
+    func yankVersion(_ input: Operations.YankVersion.Input) async throws -> Operations.YankVersion.Output {
+        let path = input.path
+        let ref = try writable(path.namespace, path.kind, path.name, version: path.version)
+        let author = principal.author
+        let commit = try await call { store throws(StoreError) in try await store.yank(ref, author: author) }
+        if commit != nil { await wrote() }
+        return .ok(.init(body: .json(.init(ref: Self.display(ref), commit: commit))))
+    }
+
+    func validateValues(_ input: Operations.ValidateValues.Input) async throws -> Operations.ValidateValues.Output {
+        let path = input.path
+        let ref = try readable(path.namespace, path.kind, path.name, version: path.version)
+        guard case .json(let body) = input.body else { throw APIError.badRequest("the body must be a JSON object of values") }
+        let values = try Self.value(body)
+        let (_, errors) = try await call { store throws(StoreError) in try await store.checkParameters(ref, values: values) }
+        let report = try Self.report(errors)
+        return errors.isEmpty ? .ok(.init(body: .json(report))) : .unprocessableContent(.init(body: .json(report)))
+    }
+
+    static func report(_ errors: [ValidationError]) throws(APIError) -> Components.Schemas.ValidationReport {
+        try make(["valid": .bool(errors.isEmpty),
+                  "errors": .array(errors.map { ["pointer": .string($0.instancePointer), "keyword": .string($0.keyword),
+                                                 "keywordLocation": .string($0.keywordLocation), "message": .string($0.message)] })])
+    }
+
+    static func display(_ ref: ResourceRef) -> String { ref.description }
+}

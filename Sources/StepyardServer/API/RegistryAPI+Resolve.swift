@@ -1,0 +1,47 @@
+import Foundation
+import OpenAPIRuntime
+import StepyardCore
+import StepyardStore
+
+extension RegistryAPI {
+    /// The hot path of the composer: served from `ResolvedCache` when the repository has not moved since.
+    func getResolved(_ input: Operations.GetResolved.Input) async throws -> Operations.GetResolved.Output {
+        let path = input.path
+        let ref = try readable(path.namespace, path.kind, path.name, version: path.version)
+        let json = Self.prefersJSON(input.headers.accept, json: .json)
+        let key = "\(path.namespace)/\(ref.kind.rawValue)/\(ref.name)@\(path.version)|\(json ? "json" : "yaml")"
+        let generation = context.state.generation
+        let entry: ResolvedCache.Entry
+        if let cached = context.cache.lookup(key, generation: generation) {
+            ServerMetrics.resolveCacheHits.increment()
+            entry = cached
+        } else {
+            ServerMetrics.resolveCacheMisses.increment()
+            let department = path.namespace == organisation ? nil : path.namespace
+            let resolved = try await call { store throws(StoreError) in try await store.resolve(ref, department: department) }
+            let body = json ? resolved.document.serializedBytes(pretty: true) + [0x0A] : Array(resolved.yaml.utf8)
+            entry = ResolvedCache.Entry(body: body, etag: Self.etag(resolved.digest), version: "")
+            context.cache.store(entry, for: key, generation: generation)
+        }
+        if Self.matches(input.headers.ifNoneMatch, entry.etag) { return .notModified(.init(headers: .init(eTag: entry.etag))) }
+        if json {
+            return .ok(.init(headers: .init(eTag: entry.etag), body: .json(try Self.decode(json: entry.body))))
+        }
+        return .ok(.init(headers: .init(eTag: entry.etag), body: .yaml(HTTPBody(entry.body))))
+    }
+
+    func bindResolved(_ input: Operations.BindResolved.Input) async throws -> Operations.BindResolved.Output {
+        let path = input.path
+        let ref = try readable(path.namespace, path.kind, path.name, version: path.version)
+        guard case .json(let body) = input.body else { throw APIError.badRequest("the body must be a JSON object of values") }
+        let values = try Self.value(body)
+        let department = path.namespace == organisation ? nil : path.namespace
+        let resolved = try await call { store throws(StoreError) in try await store.resolve(ref, department: department, values: values) }
+        if !resolved.errors.isEmpty { return .unprocessableContent(.init(body: .json(try Self.report(resolved.errors)))) }
+        let etag = Self.etag(resolved.digest)
+        if Self.prefersJSON(input.headers.accept, json: .json) {
+            return .ok(.init(headers: .init(eTag: etag), body: .json(try Self.make(resolved.document))))
+        }
+        return .ok(.init(headers: .init(eTag: etag), body: .yaml(HTTPBody(resolved.yaml))))
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import OpenAPIRuntime
+import StepyardCore
+import StepyardStore
+
+extension RegistryAPI {
+    func search(_ input: Operations.Search.Input) async throws -> Operations.Search.Output {
+        let query = input.query
+        let offset: Int
+        if let cursor = query.cursor {
+            guard let parsed = Int(cursor), parsed >= 0 else { throw APIError.badRequest("cursor \"\(cursor)\" is not one this server gave") }
+            offset = parsed
+        } else {
+            offset = 0
+        }
+        let limit = query.limit ?? 50
+        guard (1...500).contains(limit) else { throw APIError.badRequest("limit must be between 1 and 500") }
+        let visible = visibleNamespaces
+        if let namespace = query.namespace, visible.map({ !$0.contains(namespace) }) ?? false {
+            return .ok(.init(body: .json(.init(items: []))))
+        }
+        let hits = try await call { store throws(StoreError) in
+            try await store.search(query.q ?? "", kind: query.kind.map(ResourceKind.init), category: query.category, tag: query.tag,
+                                   language: query.language, namespace: query.namespace, limit: Int.max)
+        }.filter { visible?.contains($0.namespace) ?? true }
+        let page = Array(hits.dropFirst(offset).prefix(limit))
+        let next = offset + page.count < hits.count ? String(offset + page.count) : nil
+        return .ok(.init(body: .json(.init(items: try Self.make(page), nextCursor: next))))
+    }
+
+    func getResource(_ input: Operations.GetResource.Input) async throws -> Operations.GetResource.Output {
+        let path = input.path
+        let ref = try readable(path.namespace, path.kind, path.name)
+        let (versions, upstreams, latest) = try await call { store throws(StoreError) in
+            (try await store.versions(of: ref), try await store.upstreams(of: ref), try? await store.select(ref))
+        }
+        let summaries: [JSONValue] = versions.map { info in
+            var summary: JSONValue = ["version": .string(info.version), "semver": .string(info.semver), "digest": .string(info.digest),
+                                      "description": .string(info.description), "deprecated": .bool(info.deprecated),
+                                      "yanked": .bool(info.yanked)]
+            if let message = info.deprecationMessage { summary = summary.setting("deprecationMessage", .string(message)) }
+            return summary
+        }
+        var resource: JSONValue = ["namespace": .string(path.namespace), "kind": .string(ref.kind.rawValue), "name": .string(ref.name),
+                                   "versions": .array(summaries)]
+        if let latest { resource = resource.setting("latestVersion", .string(latest.version)) }
+        if let newest = versions.last, let upstream = upstreams[newest.version] {
+            resource = resource.setting("upstream", ["namespace": .string(upstream.namespace), "kind": .string(upstream.kind.rawValue),
+                                                     "name": .string(upstream.name), "version": .string(upstream.version),
+                                                     "digest": .string(upstream.digest)])
+        }
+        return .ok(.init(body: .json(try Self.make(resource))))
+    }
+
+    func getHistory(_ input: Operations.GetHistory.Input) async throws -> Operations.GetHistory.Output {
+        let ref = try readable(input.path.namespace, input.path.kind, input.path.name)
+        let limit = input.query.limit ?? 200
+        guard (1...1000).contains(limit) else { throw APIError.badRequest("limit must be between 1 and 1000") }
+        let entries = try await call { store throws(StoreError) in try await store.history(of: ref, limit: limit) }
+        return .ok(.init(body: .json(.init(items: try Self.make(entries)))))
+    }
+
+    func getDependents(_ input: Operations.GetDependents.Input) async throws -> Operations.GetDependents.Output {
+        let ref = try readable(input.path.namespace, input.path.kind, input.path.name)
+        let visible = visibleNamespaces
+        let dependents = try await call { store throws(StoreError) -> [Dependent] in
+            _ = try await store.versions(of: ref)
+            return try await store.dependents(of: ref, namespaces: visible)
+        }
+        return .ok(.init(body: .json(.init(items: try Self.make(dependents)))))
+    }
+
+    func listImages(_ input: Operations.ListImages.Input) async throws -> Operations.ListImages.Output {
+        let visible = visibleNamespaces
+        if principal.isAnonymous && !context.configuration.anonymousRead {
+            throw APIError.unauthorized("reading needs a token (anonymous read is off on this server)")
+        }
+        let uses = try await call { store throws(StoreError) in try await store.images(matching: input.query.match, namespaces: visible) }
+        return .ok(.init(body: .json(.init(items: try Self.make(uses)))))
+    }
+
+    func getVersion(_ input: Operations.GetVersion.Input) async throws -> Operations.GetVersion.Output {
+        let path = input.path
+        let ref = try readable(path.namespace, path.kind, path.name, version: path.version)
+        let (info, bytes) = try await call { store throws(StoreError) in try await store.content(of: ref) }
+        let etag = Self.etag(info.digest)
+        if Self.matches(input.headers.ifNoneMatch, etag) { return .notModified(.init(headers: .init(eTag: etag))) }
+        let headers = Operations.GetVersion.Output.Ok.Headers(eTag: etag, stepyardVersion: info.version)
+        if Self.prefersJSON(input.headers.accept, json: .json) {
+            return .ok(.init(headers: headers, body: .json(try Self.make(Self.document(bytes)))))
+        }
+        return .ok(.init(headers: headers, body: .yaml(HTTPBody(bytes))))
+    }
+
+    func getReadme(_ input: Operations.GetReadme.Input) async throws -> Operations.GetReadme.Output {
+        let path = input.path
+        let ref = try readable(path.namespace, path.kind, path.name, version: path.version)
+        let (info, readme) = try await call { store throws(StoreError) in try await store.readme(of: ref) }
+        guard let readme else { throw APIError.notFound("\(info.ref) has no README") }
+        return .ok(.init(headers: .init(eTag: Self.etag(info.digest)), body: .textMarkdown(HTTPBody(readme))))
+    }
+
+    func getParameterSchema(_ input: Operations.GetParameterSchema.Input) async throws -> Operations.GetParameterSchema.Output {
+        let path = input.path
+        let ref = try readable(path.namespace, path.kind, path.name, version: path.version)
+        let (info, schema) = try await call { store throws(StoreError) in try await store.parameterSchema(of: ref) }
+        let etag = Self.etag(info.digest)
+        if Self.matches(input.headers.ifNoneMatch, etag) { return .notModified(.init(headers: .init(eTag: etag))) }
+        return .ok(.init(headers: .init(eTag: etag), body: .applicationSchemaJson(try Self.make(schema))))
+    }
+}
+
+extension JSONValue {
+    /// This object with `key` set (appended when new).
+    func setting(_ key: String, _ value: JSONValue) -> JSONValue {
+        guard case .object(var object) = self else { return self }
+        object[key] = value
+        return .object(object)
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import Hummingbird
+import Logging
+import OpenAPIHummingbird
+import StepyardStore
+
+/// Everything a running server holds: the store, the tokens, what it knows between requests.
+struct ServerContext: Sendable {
+    let store: Store
+    let tokens: AccessTokens
+    let configuration: ServerConfiguration
+    let state: ServerState
+    let cache: ResolvedCache
+    let policy: AccessPolicy
+    let logger: Logger
+}
+
+/// Builds the Stepyard HTTP application over an open store.
+///
+/// - Parameters:
+///   - store: the store to serve (`Store.open`).
+///   - tokens: its tokens (`AccessTokens.open(storeDirectory:)`).
+///   - configuration: address, anonymous read, limits.
+///   - logger: where request and service logs go.
+/// - Returns: the application; `runService()` serves until SIGTERM/SIGINT and shuts down gracefully.
+///
+/// ```swift
+/// let store = try Store.open(at: directory)
+/// let app = try await buildApplication(store: store, tokens: try AccessTokens.open(storeDirectory: directory),
+///                                      configuration: ServerConfiguration(), logger: Logger(label: "stepyard"))
+/// try await app.runService()
+/// ```
+public func buildApplication(store: Store, tokens: AccessTokens, configuration: ServerConfiguration,
+                             logger: Logger) async throws -> some ApplicationProtocol {
+    let state = ServerState()
+    let watcher = IndexWatcher(store: store, state: state, interval: configuration.watchInterval, logger: logger)
+    await watcher.check()
+    let context = ServerContext(store: store, tokens: tokens, configuration: configuration, state: state,
+                                cache: ResolvedCache(capacity: configuration.resolvedCacheEntries),
+                                policy: AccessPolicy(organisation: store.organisation, anonymousRead: configuration.anonymousRead),
+                                logger: logger)
+    _ = ServerMetrics.registry
+    let router = Router()
+    router.add(middleware: RequestLogMiddleware(logger: logger))
+    router.add(middleware: MetricsMiddleware())
+    router.add(middleware: ErrorMiddleware(logger: logger))
+    router.add(middleware: HeaderValueMiddleware())
+    router.add(middleware: BodyLimitMiddleware(limit: configuration.maxBodyBytes))
+    router.add(middleware: AuthMiddleware(verifier: TokenVerifier(tokens: tokens, state: state), publicURL: configuration.publicURL))
+    try RegistryAPI(context: context).registerHandlers(on: router)
+    var app = Application(router: router,
+                          configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "stepyard"),
+                          logger: logger)
+    app.addServices(watcher)
+    return app
+}

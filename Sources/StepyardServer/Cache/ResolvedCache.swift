@@ -1,0 +1,43 @@
+import Synchronization
+
+/// Resolved templates (and other derived answers) as sent, keyed by what was asked and the repository state
+/// (generation) they were computed from: a repeated GET costs a lookup. A new commit empties it.
+///
+/// Below it, the store keeps parsed documents by content digest, so a miss after a commit only re-resolves.
+final class ResolvedCache: Sendable {
+    struct Entry: Sendable {
+        var body: [UInt8]
+        var etag: String
+        var version: String
+    }
+
+    private struct Storage {
+        var generation: UInt64 = 0
+        var entries: [String: Entry] = [:]
+    }
+
+    private let storage = Mutex(Storage())
+    private let capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = capacity
+    }
+
+    func lookup(_ key: String, generation: UInt64) -> Entry? {
+        storage.withLock { storage in
+            guard storage.generation == generation else { return nil }
+            return storage.entries[key]
+        }
+    }
+
+    func store(_ entry: Entry, for key: String, generation: UInt64) {
+        storage.withLock { storage in
+            if storage.generation != generation {
+                guard generation > storage.generation else { return }
+                storage = Storage(generation: generation)
+            }
+            if storage.entries.count >= capacity { storage.entries.removeAll(keepingCapacity: true) }
+            storage.entries[key] = entry
+        }
+    }
+}

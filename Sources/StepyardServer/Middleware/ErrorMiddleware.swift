@@ -1,0 +1,53 @@
+import Hummingbird
+import Logging
+import OpenAPIRuntime
+
+/// The one mapping from thrown errors to responses: `APIError` as itself; Hummingbird's own errors (no route, a
+/// wrong method) and the generated layer's decoding errors as JSON 4xx; anything else logged and answered 500.
+struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    let logger: Logger
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            let requestID = RequestState.current.requestID
+            return map(error, request: request).response(requestID: requestID)
+        }
+    }
+
+    func map(_ error: any Error, request: Request) -> APIError {
+        switch error {
+        case let error as APIError:
+            if error.status == .internalServerError { log(error, request: request) }
+            return error
+        case let error as ServerError:
+            if let underlying = error.underlyingError as? APIError { return map(underlying, request: request) }
+            // The generated layer could not read the request: a missing or malformed parameter or body.
+            return .badRequest("the request does not match the API (\(error.operationID)): \(Self.reason(error.underlyingError))")
+        case let error as HTTPError:
+            switch error.status {
+            case .notFound: return .notFound("no route \(request.method) \(request.uri.path); see /openapi.yaml")
+            case .methodNotAllowed: return .init(.methodNotAllowed, "method_not_allowed", "\(request.method) is not allowed on \(request.uri.path)")
+            case .contentTooLarge: return .payloadTooLarge(0)
+            default:
+                if error.status.code < 500 { return .init(error.status, "bad_request", error.body ?? error.status.reasonPhrase) }
+                log(error, request: request)
+                return .internalError
+            }
+        default:
+            log(error, request: request)
+            return .internalError
+        }
+    }
+
+    private static func reason(_ error: any Error) -> String {
+        let text = String(describing: error)
+        return text.count > 300 ? String(text.prefix(300)) + "…" : text
+    }
+
+    private func log(_ error: any Error, request: Request) {
+        logger.error("request failed", metadata: ["stepyard.request_id": .string(RequestState.current.requestID),
+                                                 "path": .string(request.uri.path), "error": .string("\(error)")])
+    }
+}

@@ -1,0 +1,35 @@
+import CoreMetrics
+import Metrics
+import Prometheus
+
+/// The process's metrics: swift-metrics, exported by swift-prometheus at `/metrics`.
+///
+/// Hummingbird's `MetricsMiddleware` records requests by route and status and their latencies; the counters here
+/// record what is Stepyard's own.
+enum ServerMetrics {
+    /// The registry every metric of the process lands in; bootstrapping swift-metrics happens once, on first use.
+    static let registry: PrometheusCollectorRegistry = {
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        return registry
+    }()
+
+    static let resolveCacheHits = Counter(label: "stepyard_resolve_cache_total", dimensions: [("result", "hit")])
+    static let resolveCacheMisses = Counter(label: "stepyard_resolve_cache_total", dimensions: [("result", "miss")])
+    static let indexCatchUps = Counter(label: "stepyard_index_catch_ups_total")
+    /// Seconds the last catch-up of the index took (a commit made around the server waits at most one watch
+    /// interval more).
+    static let indexLag = Gauge(label: "stepyard_index_lag_seconds")
+    static let indexBehind = Gauge(label: "stepyard_index_behind")
+
+    static func published(_ outcome: String) {
+        Counter(label: "stepyard_publish_total", dimensions: [("outcome", outcome)]).increment()
+    }
+
+    /// The Prometheus text exposition of every metric.
+    static func exposition() -> [UInt8] {
+        var buffer: [UInt8] = []
+        registry.emit(into: &buffer)
+        return buffer
+    }
+}

@@ -1,0 +1,43 @@
+import Logging
+import ServiceLifecycle
+import StepyardStore
+
+/// Notices commits made around the server (the CLI on the same store, a `git push` into `repo.git`) and catches the
+/// index up, so they are served within about one interval. Runs as a service beside the HTTP server.
+struct IndexWatcher: Service {
+    let store: Store
+    let state: ServerState
+    let interval: Duration
+    let logger: Logger
+
+    func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            await check()
+            try? await Task.sleep(for: interval)
+        }
+    }
+
+    /// Compares `refs/heads/main` with what the server serves and catches up when it moved.
+    func check() async {
+        do {
+            let head = try await store.headCommit()
+            let indexed = try await store.indexedCommit()
+            if head != indexed {
+                ServerMetrics.indexBehind.record(1)
+                let started = ContinuousClock.now
+                let outcome = try await store.catchUp()
+                ServerMetrics.indexCatchUps.increment()
+                let elapsed = ContinuousClock.now - started
+                ServerMetrics.indexLag.record(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+                logger.info("index caught up", metadata: ["stepyard.commit": .string(head ?? "-"), "stepyard.outcome": .string(outcome)])
+            }
+            ServerMetrics.indexBehind.record(0)
+            let departments = try await store.departments().map(\.name)
+            if state.update(commit: try await store.indexedCommit(), departments: departments) {
+                logger.debug("serving a new commit", metadata: ["stepyard.commit": .string(head ?? "-")])
+            }
+        } catch {
+            logger.error("index watch failed", metadata: ["error": .string("\(error)")])
+        }
+    }
+}

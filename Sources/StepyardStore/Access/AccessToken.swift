@@ -1,0 +1,12 @@
+/// A token as stored: who it acts as and what it may do. The secret itself is never stored, only its hash.
+public struct AccessToken: Sendable, Hashable, Codable {
+    /// A short public identifier (the first 12 hex digits of the hash), for listing and revoking.
+    public var id: String
+    /// Who the token acts as: the author of the commits it makes.
+    public var name: String
+    public var role: Role
+    /// The departments a member (or a publisher or reader) belongs to.
+    public var departments: [String]
+    /// ISO 8601, UTC.
+    public var created: String
+}

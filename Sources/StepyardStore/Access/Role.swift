@@ -1,0 +1,9 @@
+/// What a token may do.
+///
+/// - `admin`: everything, in every namespace, plus departments and tokens.
+/// - `publisher`: writes the organisation namespace (and, like a member, its own departments).
+/// - `member`: reads the organisation namespace, reads and writes its own departments only.
+/// - `reader`: reads the organisation namespace (and its own departments, when it names some).
+public enum Role: String, Sendable, Hashable, Codable, CaseIterable {
+    case admin, publisher, member, reader
+}
