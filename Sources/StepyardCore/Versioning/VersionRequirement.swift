@@ -143,3 +143,14 @@ extension String {
         return String(s)
     }
 }
+
+extension VersionRequirement {
+    /// Whether it is spelled as one version (`1.2.0`, or Tekton's two-part `0.9`), not a range.
+    public var namesOneVersion: Bool {
+        switch self {
+        case .exact: return true
+        case .partial(let spelling, _): return spelling.split(separator: ".").count == 2 && ResourceVersion(spelling) != nil
+        case .latest, .range: return false
+        }
+    }
+}

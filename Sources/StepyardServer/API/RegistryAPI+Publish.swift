@@ -7,7 +7,7 @@ extension RegistryAPI {
     func publishVersion(_ input: Operations.PublishVersion.Input) async throws -> Operations.PublishVersion.Output {
         let path = input.path
         let ref = try writable(path.namespace, path.kind, path.name, version: path.version)
-        guard case .requirement(.exact)? = ref.selector else {
+        guard case .requirement(let requirement)? = ref.selector, requirement.namesOneVersion else {
             throw APIError.badRequest("publish needs an exact version in the path, not \"\(path.version)\"")
         }
         var request: PublishRequest

@@ -14,10 +14,17 @@ extension Store {
 
     private func changeLifecycle(_ ref: ResourceRef, author: Author, verb: String, detail: String?,
                                  _ change: (inout Lifecycle) -> Void) throws(StoreError) -> String? {
-        guard case .requirement(.exact)? = ref.selector ?? nil else {
-            throw .refused("\(verb.lowercased()) needs an exact version: \(ref.kind.rawValue)/\(ref.name)@VERSION")
+        // An exact version, or a two-part one as Tekton catalogs spell versions (`0.9`), naming a version so spelled.
+        var spelling: String?
+        switch ref.selector {
+        case .requirement(.exact(let version))?: spelling = version.spelling
+        case .requirement(.partial(let text, _))?: spelling = text
+        default: spelling = nil
         }
         let info = try select(ref)
+        guard let spelling, ResourceVersion(spelling).map({ ResourceVersion(info.version)?.isSameVersion(as: $0) ?? false }) ?? false else {
+            throw .refused("\(verb.lowercased()) needs an exact version: \(ref.kind.rawValue)/\(ref.name)@VERSION")
+        }
         let folder = String(info.path.split(separator: "/").dropLast().joined(separator: "/"))
         let path = folder + "/" + RepositoryLayout.lifecycleFile
         let message = "\(verb) \(info.kind.rawValue)/\(info.name)@\(info.version)" + (info.namespace == organisation ? "" : " in department \(info.namespace)")

@@ -43,7 +43,12 @@ extension Store {
         let candidate = try Candidate(request: request, organisation: organisation)
         if let expected = request.expected {
             var matches = expected.kind == candidate.kind && expected.name == candidate.name
-            if case .requirement(.exact(let version))? = expected.selector { matches = matches && version.isSameVersion(as: candidate.version) }
+            switch expected.selector {
+            case .requirement(.exact(let version))?: matches = matches && version.isSameVersion(as: candidate.version)
+            case .requirement(.partial(let spelling, _))?:
+                matches = matches && (ResourceVersion(spelling)?.isSameVersion(as: candidate.version) ?? false)
+            default: break
+            }
             guard matches else {
                 throw .refused("the document is \(candidate.kind.rawValue)/\(candidate.name)@\(candidate.version.spelling), not \(expected)")
             }
