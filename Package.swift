@@ -170,7 +170,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StepyardCLITests",
-            dependencies: ["StepyardCLI", "StepyardTestSupport"],
+            dependencies: ["StepyardCLI", "StepyardStore", "StepyardSchemas", "StepyardTestSupport"],
             swiftSettings: swift6
         ),
     ]

@@ -7,6 +7,9 @@ import ArgumentParser
 /// ```
 public enum StepyardMain {
     public static func run(_ arguments: [String]) async -> CommandOutput {
+        if let subcommand = helpRequest(arguments) {
+            return CommandOutput(stdout: StepyardCommand.helpMessage(for: subcommand) + "\n")
+        }
         let command: any ParsableCommand
         do {
             command = try StepyardCommand.parseAsRoot(arguments)
@@ -21,5 +24,19 @@ public enum StepyardMain {
             return CommandOutput(stdout: StepyardCommand.helpMessage() + "\n")
         }
         return await runnable.perform()
+    }
+
+    /// The command whose help `stepyard [help] SUB... [--help|-h]` asks for, or `nil` when no help is asked.
+    static func helpRequest(_ arguments: [String]) -> ParsableCommand.Type? {
+        var words = arguments
+        let explicit = words.first == "help"
+        if explicit { words.removeFirst() }
+        guard explicit || words.contains("--help") || words.contains("-h") else { return nil }
+        var command: ParsableCommand.Type = StepyardCommand.self
+        for word in words where !word.hasPrefix("-") {
+            guard let next = command.configuration.subcommands.first(where: { $0.configuration.commandName == word }) else { break }
+            command = next
+        }
+        return command
     }
 }
