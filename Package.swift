@@ -163,9 +163,10 @@ let package = Package(
         .testTarget(
             name: "StepyardServerTests",
             dependencies: [
-                "StepyardServer", "StepyardStore", "StepyardTestSupport",
+                "StepyardServer", "StepyardStore", "StepyardCLI", "StepyardTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
+            exclude: ["Fixtures"],
             swiftSettings: swift6
         ),
         .testTarget(

@@ -30,6 +30,10 @@ import Testing
         let report = try await store.importCatalog(from: Self.catalog, author: Author(name: "CI", email: "ci@example.com"))
         #expect(report.refused.isEmpty, "\(report.refused)")
         #expect(report.imported.count >= 40)
+        // Images chosen by a param are indexed as they run by default, so `images --match golang:1.23` finds them.
+        let images = try await store.images()
+        #expect(images.contains { $0.image == "docker.io/library/golang:1.23.4" })
+        #expect(images.allSatisfy { !$0.image.contains("$(") }, "\(images.map(\.image))")
         let task = try Self.schema("task_v1.json"), pipeline = try Self.schema("pipeline_v1.json"), stepAction = try Self.schema("stepaction_v1beta1.json")
         var resolved = 0
         for info in try await store.allVersions() {

@@ -3,6 +3,8 @@
 public enum ResourceName {
     /// What is wrong with `name` as a resource or namespace name, or `nil` when it is fine.
     public static func problem(with name: String) -> String? {
+        // The common case, a valid label, is one pass over the bytes; only a bad name pays for the explanation.
+        if TektonNames.isDNS1123Label(name) { return nil }
         if name.isEmpty { return "the name is empty" }
         if name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
             return "the name contains control characters"

@@ -2,10 +2,10 @@
 public enum TektonNames {
     /// DNS-1123 label: `^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`, at most 63 characters (step and pipeline-task names).
     public static func isDNS1123Label(_ s: String) -> Bool {
-        let u = Array(s.utf8)
-        guard !u.isEmpty, u.count <= 63 else { return false }
+        let u = s.utf8
+        guard let first = u.first, let last = u.last, u.count <= 63 else { return false }
         func alnum(_ c: UInt8) -> Bool { (c >= 97 && c <= 122) || (c >= 48 && c <= 57) }
-        guard alnum(u.first!), alnum(u.last!) else { return false }
+        guard alnum(first), alnum(last) else { return false }
         return u.allSatisfy { alnum($0) || $0 == UInt8(ascii: "-") }
     }
 

@@ -44,10 +44,25 @@ public struct ResourceFacts: Sendable, Hashable {
 
         var dependencies: [Dependency] = []
         var images: [String] = []
-        func addImage(_ image: String?) {
-            if let image, !image.isEmpty, !images.contains(image) { images.append(image) }
+        // An image chosen by a param (`golang:$(params.go-version)`) is recorded as it runs by default.
+        func recordImage(_ image: String?, defaults: [String: String]) {
+            guard var image, !image.isEmpty else { return }
+            if image.contains("$(") {
+                let substituted = VariableReference.replacing(in: image, root: "params") { $0.selector == .whole ? defaults[$0.name] : nil }
+                if !substituted.contains("$(") { image = substituted }
+            }
+            if !images.contains(image) { images.append(image) }
+        }
+        func stringDefaults(_ spec: ResourceSpec) -> [String: String] {
+            var defaults: [String: String] = [:]
+            for param in spec.params {
+                if let name = param.name, let value = param.defaultValue?.stringValue, defaults[name] == nil { defaults[name] = value }
+            }
+            return defaults
         }
         func scanTaskSpec(_ spec: ResourceSpec, pins: [String: String]) {
+            let defaults = stringDefaults(spec)
+            func addImage(_ image: String?) { recordImage(image, defaults: defaults) }
             addImage(spec.fields["stepTemplate"]?["image"]?.stringValue)
             for step in spec.steps {
                 if let ref = step.refName, step.fields["ref"]?["resolver"] == nil {
@@ -62,7 +77,7 @@ public struct ResourceFacts: Sendable, Hashable {
         case .task:
             scanTaskSpec(spec, pins: Self.pins(annotations[Self.stepsAnnotation]))
         case .stepAction:
-            addImage(spec.string("image"))
+            recordImage(spec.string("image"), defaults: stringDefaults(spec))
         case .pipeline:
             let pins = Self.pins(annotations[Self.tasksAnnotation])
             for task in spec.tasks + spec.finallyTasks {

@@ -7,20 +7,21 @@ extension RegistryAPI {
     /// The hot path of the composer: served from `ResolvedCache` when the repository has not moved since.
     func getResolved(_ input: Operations.GetResolved.Input) async throws -> Operations.GetResolved.Output {
         let path = input.path
-        let ref = try readable(path.namespace, path.kind, path.name, version: path.version)
         let json = Self.prefersJSON(input.headers.accept, json: .json)
-        let key = "\(path.namespace)/\(ref.kind.rawValue)/\(ref.name)@\(path.version)|\(json ? "json" : "yaml")"
+        let key = ResolvedCache.key(namespace: path.namespace, kind: path.kind.rawValue, name: path.name, version: path.version, json: json)
         let generation = context.state.generation
         let entry: ResolvedCache.Entry
-        if let cached = context.cache.lookup(key, generation: generation) {
+        // Only requests that passed every check were cached, so a hit needs only the access rule.
+        if context.policy.canRead(path.namespace, principal), let cached = context.cache.lookup(key, generation: generation) {
             ServerMetrics.resolveCacheHits.increment()
             entry = cached
         } else {
+            let ref = try readable(path.namespace, path.kind, path.name, version: path.version)
             ServerMetrics.resolveCacheMisses.increment()
             let department = path.namespace == organisation ? nil : path.namespace
             let resolved = try await call { store throws(StoreError) in try await store.resolve(ref, department: department) }
             let body = json ? resolved.document.serializedBytes(pretty: true) + [0x0A] : Array(resolved.yaml.utf8)
-            entry = ResolvedCache.Entry(body: body, etag: Self.etag(resolved.digest), version: "")
+            entry = ResolvedCache.Entry(body: body, etag: Self.etag(resolved.digest))
             context.cache.store(entry, for: key, generation: generation)
         }
         if Self.matches(input.headers.ifNoneMatch, entry.etag) { return .notModified(.init(headers: .init(eTag: entry.etag))) }

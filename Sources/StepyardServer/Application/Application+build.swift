@@ -41,13 +41,17 @@ public func buildApplication(store: Store, tokens: AccessTokens, configuration: 
                                 logger: logger)
     _ = ServerMetrics.registry
     let router = Router()
+    let routes = RouteTable()
     router.add(middleware: RequestLogMiddleware(logger: logger))
     router.add(middleware: MetricsMiddleware())
-    router.add(middleware: ErrorMiddleware(logger: logger))
+    router.add(middleware: ErrorMiddleware(logger: logger, routes: routes))
     router.add(middleware: HeaderValueMiddleware())
     router.add(middleware: BodyLimitMiddleware(limit: configuration.maxBodyBytes))
     router.add(middleware: AuthMiddleware(verifier: TokenVerifier(tokens: tokens, state: state), publicURL: configuration.publicURL))
+    let resolvedRoute = "/api/v1/resources/{namespace}/{kind}/{name}/{version}/resolved"
+    router.add(middleware: ResolvedFastPath(cache: context.cache, state: state, policy: context.policy, endpoint: resolvedRoute))
     try RegistryAPI(context: context).registerHandlers(on: router)
+    for route in router.routes { routes.record(path: route.path.description, method: route.method) }
     var app = Application(router: router,
                           configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "stepyard"),
                           logger: logger)

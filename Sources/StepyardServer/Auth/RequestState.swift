@@ -1,9 +1,23 @@
+import Synchronization
+
 /// What the middleware learned about the request in flight, for the generated handlers (which see only their input).
 struct RequestState: Sendable {
     var principal: Principal
     var requestID: String
     /// The address clients reach this server by (`http://host:port`), for absolute links such as Tekton Hub's `rawURL`.
     var baseURL: String = "http://127.0.0.1:8080"
+    /// Shared with the outer middleware, which reads it after the response: who the caller turned out to be.
+    var record: RequestRecord? = nil
 
     @TaskLocal static var current = RequestState(principal: .anonymous, requestID: "-")
+}
+
+/// One request's facts that inner layers learn and outer layers log (a task-local value cannot flow outwards).
+final class RequestRecord: Sendable {
+    private let caller = Mutex("anonymous")
+
+    var callerName: String {
+        get { caller.withLock { $0 } }
+        set { caller.withLock { $0 = newValue } }
+    }
 }

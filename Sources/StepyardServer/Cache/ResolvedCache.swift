@@ -1,3 +1,4 @@
+import NIOCore
 import Synchronization
 
 /// Resolved templates (and other derived answers) as sent, keyed by what was asked and the repository state
@@ -7,8 +8,20 @@ import Synchronization
 final class ResolvedCache: Sendable {
     struct Entry: Sendable {
         var body: [UInt8]
+        /// The same bytes, ready to send without a copy (`ResolvedFastPath`).
+        var buffer: ByteBuffer
         var etag: String
-        var version: String
+
+        init(body: [UInt8], etag: String) {
+            self.body = body
+            self.buffer = ByteBuffer(bytes: body)
+            self.etag = etag
+        }
+    }
+
+    /// The key of a resolved template in one format; the handler and the fast path must agree on it.
+    static func key(namespace: String, kind: String, name: String, version: String, json: Bool) -> String {
+        "\(namespace)/\(kind)/\(name)@\(version)|\(json ? "json" : "yaml")"
     }
 
     private struct Storage {

@@ -9,6 +9,7 @@ struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var state = RequestState.current
         state.principal = try verifier.principal(authorization: request.headers[.authorization])
+        state.record?.callerName = state.principal.name
         if let publicURL {
             state.baseURL = publicURL
         } else if let host = request.head.authority, host.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != 0x2F }) {

@@ -6,13 +6,24 @@ import OpenAPIRuntime
 /// wrong method) and the generated layer's decoding errors as JSON 4xx; anything else logged and answered 500.
 struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     let logger: Logger
+    let routes: RouteTable
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch {
             let requestID = RequestState.current.requestID
-            return map(error, request: request).response(requestID: requestID)
+            let mapped = map(error, request: request)
+            if mapped.status == .notFound, let error = error as? HTTPError, error.status == .notFound {
+                let allowed = routes.methods(for: request.uri.path)
+                if !allowed.isEmpty {
+                    var response = APIError(.methodNotAllowed, "method_not_allowed", "\(request.method) is not allowed on \(request.uri.path)",
+                                            details: ["allowed": .array(allowed.map { .string($0.rawValue) })]).response(requestID: requestID)
+                    response.headers[.allow] = allowed.map(\.rawValue).joined(separator: ", ")
+                    return response
+                }
+            }
+            return mapped.response(requestID: requestID)
         }
     }
 

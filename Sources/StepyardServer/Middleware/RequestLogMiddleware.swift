@@ -1,6 +1,20 @@
 import Foundation
 import Hummingbird
 import Logging
+import Synchronization
+
+/// Request ids: a random prefix per process and a counter, unique and cheap (no UUID per request).
+enum RequestIDs {
+    private static let prefix: String = {
+        var generator = SystemRandomNumberGenerator()
+        return String(generator.next() as UInt64, radix: 16)
+    }()
+    private static let counter = Atomic<UInt64>(0)
+
+    static func next() -> String {
+        prefix + "-" + String(counter.wrappingAdd(1, ordering: .relaxed).newValue, radix: 16)
+    }
+}
 
 /// The outermost middleware: gives each request an id (the client's `X-Request-Id` when it is sane), returns it as
 /// a header, and writes one access-log line per request with method, path, status, duration and caller.
@@ -12,15 +26,17 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
         let started = ContinuousClock.now
         var state = RequestState.current
         state.requestID = requestID
-        let (response, caller) = try await RequestState.$current.withValue(state) {
-            let response = try await next(request, context)
-            return (response, RequestState.current.principal.name)
+        let record = RequestRecord()
+        state.record = record
+        let response = try await RequestState.$current.withValue(state) {
+            try await next(request, context)
         }
+        let caller = record.callerName
         var answered = response
         answered.headers[.init("X-Request-Id")!] = requestID
         let elapsed = ContinuousClock.now - started
-        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-        logger.info("\(request.method) \(request.uri.path) \(answered.status.code) \(String(format: "%.2f", milliseconds))ms",
+        let microseconds = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
+        logger.info("\(request.method) \(request.uri.path) \(answered.status.code) \(microseconds)us",
                     metadata: ["stepyard.request_id": .string(requestID), "stepyard.caller": .string(caller)])
         return answered
     }
@@ -30,6 +46,6 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
            given.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) {
             return given
         }
-        return UUID().uuidString.lowercased()
+        return RequestIDs.next()
     }
 }

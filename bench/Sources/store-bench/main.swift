@@ -1,6 +1,7 @@
 // Store benchmarks: importing the Tekton catalog vs `git fast-import` of the same files, and a cold reindex of a
 // synthetic 10 000-version store.
 // Usage: store-bench [catalog-dir] [synthetic-versions]   (defaults: ../shared/corpus/tekton-catalog, 10000)
+// With STEPYARD_BENCH_KEEP=DIR the synthetic store is copied to DIR afterwards (bench/run serves it to measure memory).
 import Foundation
 import StepyardCore
 import StepyardStore
@@ -151,6 +152,10 @@ let warm = try await seconds {
     _ = try await store.reindex()
 }
 guard versions == syntheticCount / perName * perName else { fail("synthetic store indexed \(versions) versions") }
+if let keep = ProcessInfo.processInfo.environment["STEPYARD_BENCH_KEEP"] {
+    try? FileManager.default.removeItem(atPath: keep)
+    try FileManager.default.copyItem(at: synthetic, to: URL(fileURLWithPath: keep))
+}
 
 func row(_ name: String, _ value: String, _ reference: String, _ target: String, _ ok: Bool) {
     print(name.padding(toLength: 44, withPad: " ", startingAt: 0) + value.padding(toLength: 12, withPad: " ", startingAt: 0)
