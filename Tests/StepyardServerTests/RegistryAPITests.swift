@@ -157,6 +157,7 @@ import Testing
             #expect(try await client.call(.post, "/api/v1/resources/tekton/task/git-clone/0.1/deprecate", token: fixture.publisher,
                                           body: #"{"message": " "}"#).status == .badRequest)
             #expect(try await client.call(.post, "/api/v1/resources/tekton/task/git-clone/0.2/yank", token: fixture.reader).status == .forbidden)
+            #expect(try await client.call(.post, "/api/v1/resources/tekton/task/git-clone/%5E0.2/yank", token: fixture.publisher).status == .badRequest)
             #expect(try await client.call(.post, "/api/v1/resources/tekton/task/git-clone/0.2/yank", token: fixture.publisher).status == .ok)
             let versions = try await client.call(.get, "/api/v1/resources/tekton/task/git-clone")
             #expect(versions.json["versions"]?[1]?["yanked"] == true)
@@ -195,6 +196,9 @@ import Testing
             let forged = try await client.call(.get, "/api/v1/search", token: "sy_" + String(repeating: "0", count: 64))
             #expect(forged.status == .unauthorized && forged.headers[.wwwAuthenticate] != nil)
             #expect(try await client.call(.get, "/api/v1/search", headers: ["Authorization": "Basic abc"]).status == .unauthorized)
+            let head = try await client.call(.head, "/api/v1/resources/tekton/task/git-clone/0.9")
+            #expect(head.status == .ok && head.text.isEmpty && head.headers[.eTag] != nil, "\(head.status) \(head.text.prefix(100))")
+            #expect(try await client.call(.post, "/api/v1/resources/tekton/task/git-clone/%5E0.9/yank").status == .unauthorized)
             let openapi = try await client.call(.get, "/openapi.yaml")
             #expect(openapi.text.hasPrefix("openapi: 3.1.0"))
         }

@@ -132,3 +132,18 @@ struct StoreRecoveryTests {
         #expect(try git.history(of: "", from: #require(try git.resolve("refs/heads/main"))).count == 13)
     }
 }
+
+/// A writer killed between taking git's reference lock and renaming it leaves `refs/heads/main.lock` behind.
+@Suite struct StaleLockTests {
+    /// A stale lock (no live writer can own it) is removed and the write goes through.
+    @Test func staleReferenceLockDoesNotWedgeTheStore() async throws {
+        let (store, dir) = try makeStore()
+        _ = dir
+        let lock = store.directory.appendingPathComponent("repo.git/refs/heads/main.lock")
+        #expect(FileManager.default.createFile(atPath: lock.path, contents: Data()))
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3600)], ofItemAtPath: lock.path)
+        let result = try await store.publish(request(taskYAML("after-crash", "1.0.0")), author: alice)
+        #expect(result.outcome == .published)
+        #expect(!FileManager.default.fileExists(atPath: lock.path))
+    }
+}

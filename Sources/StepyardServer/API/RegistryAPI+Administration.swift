@@ -17,7 +17,7 @@ extension RegistryAPI {
     func createDepartment(_ input: Operations.CreateDepartment.Input) async throws -> Operations.CreateDepartment.Output {
         try requireAdmin()
         guard case .json(let body) = input.body else { throw APIError.badRequest("the body must be JSON: {\"name\"}") }
-        try checkNames(body.name)
+        try checkNames(body.name, where: "in the body")
         let author = principal.author
         _ = try await call { store throws(StoreError) in try await store.createDepartment(body.name, author: author) }
         await wrote()
@@ -28,6 +28,7 @@ extension RegistryAPI {
         try requireAdmin()
         guard case .json(let body) = input.body else { throw APIError.badRequest("the body must be JSON: {\"role\", \"name\", \"departments\"?}") }
         let departments = body.departments ?? []
+        guard departments.count <= 50 else { throw APIError.badRequest("a token belongs to at most 50 departments") }
         let known = Set(try await call { store throws(StoreError) in try await store.departments() }.map(\.name))
         if let unknown = departments.first(where: { !known.contains($0) }) {
             throw APIError.unprocessable("there is no department \"\(unknown)\"; create it first")

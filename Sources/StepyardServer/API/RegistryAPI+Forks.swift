@@ -15,17 +15,13 @@ extension RegistryAPI {
         if let namespace = from.namespace, namespace != organisation {
             throw APIError.unprocessable("fork takes an organisation template, e.g. task/go@1.0.0; \(body.from) is a department's")
         }
-        if let name = body.name { try checkNames(name) }
+        if let name = body.name { try checkNames(name, where: "in the body") }
         let author = principal.author
         let result = try await call { store throws(StoreError) in
             try await store.fork(from, department: department, name: body.name, author: author)
         }
-        let payload = try Self.make(result, as: Components.Schemas.PublishResult.self)
-        if result.outcome == .published {
-            await wrote()
-            return .created(.init(body: .json(payload)))
-        }
-        return .ok(.init(body: .json(payload)))
+        await wrote()
+        return .created(.init(body: .json(try Self.make(result, as: Components.Schemas.PublishResult.self))))
     }
 
     func getDiff(_ input: Operations.GetDiff.Input) async throws -> Operations.GetDiff.Output {

@@ -7,9 +7,7 @@ extension RegistryAPI {
     func publishVersion(_ input: Operations.PublishVersion.Input) async throws -> Operations.PublishVersion.Output {
         let path = input.path
         let ref = try writable(path.namespace, path.kind, path.name, version: path.version)
-        guard case .requirement(let requirement)? = ref.selector, requirement.namesOneVersion else {
-            throw APIError.badRequest("publish needs an exact version in the path, not \"\(path.version)\"")
-        }
+        try Self.requireOneVersion(ref, verb: "publish")
         var request: PublishRequest
         let source = "\(path.namespace)/\(ref.kind.rawValue)/\(ref.name)@\(path.version)"
         switch input.body {
@@ -38,9 +36,11 @@ extension RegistryAPI {
     func deprecateVersion(_ input: Operations.DeprecateVersion.Input) async throws -> Operations.DeprecateVersion.Output {
         let path = input.path
         let ref = try writable(path.namespace, path.kind, path.name, version: path.version)
+        try Self.requireOneVersion(ref, verb: "deprecate")
         guard case .json(let body) = input.body, !body.message.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw APIError.badRequest("deprecate needs a message telling users what to use instead")
         }
+        guard body.message.count <= 2000 else { throw APIError.badRequest("the deprecation message is longer than 2000 characters") }
         let author = principal.author
         let commit = try await call { store throws(StoreError) in try await store.deprecate(ref, message: body.message, author: author) }
         if commit != nil { await wrote() }
@@ -50,6 +50,7 @@ extension RegistryAPI {
     func yankVersion(_ input: Operations.YankVersion.Input) async throws -> Operations.YankVersion.Output {
         let path = input.path
         let ref = try writable(path.namespace, path.kind, path.name, version: path.version)
+        try Self.requireOneVersion(ref, verb: "yank")
         let author = principal.author
         let commit = try await call { store throws(StoreError) in try await store.yank(ref, author: author) }
         if commit != nil { await wrote() }
@@ -63,7 +64,7 @@ extension RegistryAPI {
         let values = try Self.value(body)
         let (_, errors) = try await call { store throws(StoreError) in try await store.checkParameters(ref, values: values) }
         let report = try Self.report(errors)
-        return errors.isEmpty ? .ok(.init(body: .json(report))) : .unprocessableContent(.init(body: .json(report)))
+        return errors.isEmpty ? .ok(.init(body: .json(report))) : .unprocessableContent(.init(body: .json(.ValidationReport(report))))
     }
 
     static func report(_ errors: [ValidationError]) throws(APIError) -> Components.Schemas.ValidationReport {
@@ -73,4 +74,11 @@ extension RegistryAPI {
     }
 
     static func display(_ ref: ResourceRef) -> String { ref.description }
+
+    /// Publishing and lifecycle name one version (`1.2.0`, or a catalog's `0.9`), never a range or digest.
+    static func requireOneVersion(_ ref: ResourceRef, verb: String) throws(APIError) {
+        guard case .requirement(let requirement)? = ref.selector, requirement.namesOneVersion else {
+            throw .badRequest("\(verb) needs an exact version in the path, not \"\(ref.selector?.description ?? "")\"")
+        }
+    }
 }

@@ -38,7 +38,7 @@ extension RegistryAPI {
         let values = try Self.value(body)
         let department = path.namespace == organisation ? nil : path.namespace
         let resolved = try await call { store throws(StoreError) in try await store.resolve(ref, department: department, values: values) }
-        if !resolved.errors.isEmpty { return .unprocessableContent(.init(body: .json(try Self.report(resolved.errors)))) }
+        if !resolved.errors.isEmpty { return .unprocessableContent(.init(body: .json(.ValidationReport(try Self.report(resolved.errors))))) }
         let etag = Self.etag(resolved.digest)
         if Self.prefersJSON(input.headers.accept, json: .json) {
             return .ok(.init(headers: .init(eTag: etag), body: .json(try Self.make(resolved.document))))

@@ -57,9 +57,9 @@ extension RegistryAPI {
         return .notFound("\(namespace)/\(kind.rawValue)/\(name) not found")
     }
 
-    func checkNames(_ names: String...) throws(APIError) {
+    func checkNames(_ names: String..., where place: String = "in the path") throws(APIError) {
         for name in names {
-            if let problem = ResourceName.problem(with: name) { throw .badRequest("invalid name in the path: \(problem)") }
+            if let problem = ResourceName.problem(with: name) { throw .badRequest("invalid name \(place): \(problem)") }
         }
     }
 

@@ -52,7 +52,7 @@ public func buildApplication(store: Store, tokens: AccessTokens, configuration: 
     router.add(middleware: ResolvedFastPath(cache: context.cache, state: state, policy: context.policy, endpoint: resolvedRoute))
     try RegistryAPI(context: context).registerHandlers(on: router)
     for route in router.routes { routes.record(path: route.path.description, method: route.method) }
-    var app = Application(router: router,
+    var app = Application(router: HeadResponderBuilder(router: router),
                           configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "stepyard"),
                           logger: logger)
     app.addServices(watcher)

@@ -161,7 +161,12 @@ public actor Store {
     /// retrying on a concurrent change. `build` returns `nil` (or no changes) when there is nothing to write.
     func write(author: Author, message: String, known: [String: JSONValue] = [:],
                _ build: (ObjectID?) throws(StoreError) -> [String: [UInt8]?]?) throws(StoreError) -> ObjectID? {
-        for _ in 0..<50 {
+        let lock = try WriteLock(directory: directory)
+        defer { lock.release() }
+        let referenceLock = Self.repositoryPath(directory) + "/" + Self.branch + ".lock"
+        var attempts = 0
+        var lockSeen: Date?
+        while attempts < 50 {
             let head: ObjectID?
             do { head = try git.resolve(Self.branch) } catch { throw .git(error) }
             guard let changes = try build(head), !changes.isEmpty else { return nil }
@@ -178,8 +183,19 @@ public actor Store {
             } catch {
                 throw .io("\(error)")
             }
-            // Someone else moved main: rebuild the change on the new head.
+            // Someone else moved main, or holds its lock: rebuild the change on the new head. A lock file no live
+            // writer can own (we hold the write lock; git holds its own for milliseconds) is removed once stale.
+            if FileManager.default.fileExists(atPath: referenceLock) {
+                let waitedSince = lockSeen ?? Date()
+                lockSeen = waitedSince
+                if WriteLock.removeStaleReferenceLock(referenceLock) { continue }
+                if Date().timeIntervalSince(waitedSince) < 5 { Thread.sleep(forTimeInterval: 0.1); continue }
+            }
+            attempts += 1
             Thread.sleep(forTimeInterval: Double.random(in: 0.001...0.02))
+        }
+        if FileManager.default.fileExists(atPath: referenceLock) {
+            throw .io("\(Self.branch) is locked by \(referenceLock); if no git process is writing to the repository, remove that file")
         }
         throw .contention
     }
