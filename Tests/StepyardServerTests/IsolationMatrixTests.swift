@@ -111,6 +111,27 @@ import Testing
         }
     }
 
+    /// A resolved template cached for a member (the hot path answers repeats before routing) is still refused to
+    /// outsiders, exactly like a missing one; the member's repeat is served from the cache with the same bytes.
+    @Test func cachedResolutionStaysIsolated() async throws {
+        let fixture = try await ServerFixture.make()
+        try await fixture.application().test(.router) { client in
+            let path = "/api/v1/resources/payments/task/ledger-close/1.0.0/resolved"
+            let first = try await client.call(.get, path, token: fixture.payments)
+            let repeated = try await client.call(.get, path, token: fixture.payments)
+            #expect(first.status == .ok && repeated.text == first.text && repeated.headers[.eTag] == first.headers[.eTag])
+            #expect(try await client.call(.get, path, token: fixture.payments, headers: ["If-None-Match": first.headers[.eTag] ?? ""]).status == .notModified)
+            for token in [nil, fixture.reader, fixture.logistics, fixture.publisher] {
+                let outsider = try await client.call(.get, path, token: token)
+                let missing = try await client.call(.get, path.replacingOccurrences(of: "payments", with: "nowhere"), token: token)
+                #expect(outsider.status == .notFound && Self.normalized(outsider) == Self.normalized(missing))
+            }
+            #expect(try await client.call(.get, path, token: "sy_" + String(repeating: "1", count: 64)).status == .unauthorized)
+            let metrics = try await client.call(.get, "/metrics")
+            #expect(metrics.text.contains("hb_requests{http_route=\"/api/v1/resources/{namespace}/{kind}/{name}/{version}/resolved\""))
+        }
+    }
+
     /// Payments' own members and admins do see and change payments' resources (the matrix is not vacuous).
     @Test func insidersSeeTheirOwn() async throws {
         let fixture = try await ServerFixture.make()

@@ -30,11 +30,8 @@ struct ServeCommand: OutputCommand {
         guard let level = Logger.Level(rawValue: logLevel) else {
             return CommandOutput(stderr: "stepyard serve: unknown --log-level \(logLevel)\n", exitCode: ExitStatus.usage)
         }
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardOutput(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        LoggingSystem.bootstrap { label in BufferedLogHandler(label: label, level: level) }
+        defer { BufferedLogHandler.flush() }
         let logger = Logger(label: "stepyard")
         let directory = options.storeURL
         do {

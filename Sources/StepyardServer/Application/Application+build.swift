@@ -47,12 +47,12 @@ public func buildApplication(store: Store, tokens: AccessTokens, configuration: 
     router.add(middleware: ErrorMiddleware(logger: logger, routes: routes))
     router.add(middleware: HeaderValueMiddleware())
     router.add(middleware: BodyLimitMiddleware(limit: configuration.maxBodyBytes))
-    router.add(middleware: AuthMiddleware(verifier: TokenVerifier(tokens: tokens, state: state), publicURL: configuration.publicURL))
-    let resolvedRoute = "/api/v1/resources/{namespace}/{kind}/{name}/{version}/resolved"
-    router.add(middleware: ResolvedFastPath(cache: context.cache, state: state, policy: context.policy, endpoint: resolvedRoute))
+    let verifier = TokenVerifier(tokens: tokens, state: state)
+    router.add(middleware: AuthMiddleware(verifier: verifier, publicURL: configuration.publicURL))
     try RegistryAPI(context: context).registerHandlers(on: router)
     for route in router.routes { routes.record(path: route.path.description, method: route.method) }
-    var app = Application(router: HeadResponderBuilder(router: router),
+    let hotPath = ResolvedHotPath(cache: context.cache, state: state, policy: context.policy, verifier: verifier, logger: logger)
+    var app = Application(router: HeadResponderBuilder(router: ResolvedHotPathBuilder(router: router, hotPath: hotPath)),
                           configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "stepyard"),
                           logger: logger)
     app.addServices(watcher)

@@ -6,7 +6,8 @@ import StepyardStore
 /// hash and a dictionary lookup; a token revoked with the CLI stops working within that time.
 final class TokenVerifier: Sendable {
     private struct Remembered {
-        var token: AccessToken
+        var principal: Principal
+        var departments: [String]
         var until: ContinuousClock.Instant
     }
 
@@ -26,26 +27,37 @@ final class TokenVerifier: Sendable {
     ///   longer exists.
     func principal(authorization: String?) throws(APIError) -> Principal {
         guard let authorization else { return .anonymous }
-        let parts = authorization.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+        guard let secret = Self.bearerSecret(authorization) else {
             throw .unauthorized("the Authorization header must read `Bearer <token>`")
         }
-        let secret = String(parts[1]).trimmingCharacters(in: .whitespaces)
         let now = ContinuousClock.now
-        var token = memory.withLock { $0[secret].flatMap { $0.until > now ? $0.token : nil } }
-        if token == nil {
+        var remembered = memory.withLock { $0[secret].flatMap { $0.until > now ? $0 : nil } }
+        if remembered == nil {
+            let token: AccessToken?
             do { token = try tokens.lookup(secret: secret) } catch { throw .internalError }
-            guard let found = token else { throw .unauthorized("the token is not valid (unknown or revoked)") }
+            guard let token else { throw .unauthorized("the token is not valid (unknown or revoked)") }
+            let fresh = Remembered(principal: Principal(token), departments: token.departments, until: now + lifetime)
             memory.withLock { memory in
                 if memory.count > 10_000 { memory.removeAll() }
-                memory[secret] = Remembered(token: found, until: now + lifetime)
+                memory[secret] = fresh
             }
+            remembered = fresh
         }
-        guard let token else { throw .unauthorized("the token is not valid (unknown or revoked)") }
-        let departments = state.snapshot.departments
-        if let gone = token.departments.first(where: { !departments.contains($0) }) {
+        guard let remembered else { throw .unauthorized("the token is not valid (unknown or revoked)") }
+        if !remembered.departments.isEmpty, let gone = state.missingDepartment(among: remembered.departments) {
             throw .unauthorized("the token belongs to department \"\(gone)\", which no longer exists")
         }
-        return Principal(token)
+        return remembered.principal
+    }
+    /// The token of `Bearer <token>` (scheme in any case, spaces around the token ignored), or `nil`.
+    static func bearerSecret(_ header: String) -> String? {
+        let bytes = Array(header.utf8)
+        let scheme = Array("bearer ".utf8)
+        guard bytes.count > scheme.count, zip(bytes, scheme).allSatisfy({ ($0 | 0x20) == $1 }) else { return nil }
+        var start = scheme.count, end = bytes.count
+        while start < end, bytes[start] == 0x20 { start += 1 }
+        while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
+        guard start < end else { return nil }
+        return String(decoding: bytes[start..<end], as: UTF8.self)
     }
 }

@@ -10,11 +10,8 @@ struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
         var state = RequestState.current
         state.principal = try verifier.principal(authorization: request.headers[.authorization])
         state.record?.callerName = state.principal.name
-        if let publicURL {
-            state.baseURL = publicURL
-        } else if let host = request.head.authority, host.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != 0x2F }) {
-            state.baseURL = "http://" + host
-        }
+        state.publicURL = publicURL
+        state.authority = request.head.authority
         return try await RequestState.$current.withValue(state) {
             try await next(request, context)
         }

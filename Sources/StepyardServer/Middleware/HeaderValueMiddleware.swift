@@ -10,7 +10,7 @@ struct HeaderValueMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)
         for name in Self.names {
-            if let value = response.headers[name], value.contains("%"), let decoded = value.removingPercentEncoding {
+            if let value = response.headers[name], value.utf8.contains(UInt8(ascii: "%")), let decoded = value.removingPercentEncoding {
                 response.headers[name] = decoded
             }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 import Synchronization
@@ -11,8 +12,18 @@ enum RequestIDs {
     }()
     private static let counter = Atomic<UInt64>(0)
 
+    static let header = HTTPField.Name("X-Request-Id")!
+
     static func next() -> String {
         prefix + "-" + String(counter.wrappingAdd(1, ordering: .relaxed).newValue, radix: 16)
+    }
+
+    /// The client's `X-Request-Id` when it is sane (printable, at most 128 bytes), else a new one.
+    static func of(_ request: Request) -> String {
+        if let given = request.headers[header], given.utf8.count <= 128, given.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) {
+            return given
+        }
+        return next()
     }
 }
 
@@ -22,7 +33,7 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
     let logger: Logger
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let requestID = Self.requestID(request)
+        let requestID = RequestIDs.of(request)
         let started = ContinuousClock.now
         var state = RequestState.current
         state.requestID = requestID
@@ -33,19 +44,11 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         let caller = record.callerName
         var answered = response
-        answered.headers[.init("X-Request-Id")!] = requestID
+        answered.headers[RequestIDs.header] = requestID
         let elapsed = ContinuousClock.now - started
         let microseconds = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
-        logger.info("\(request.method) \(request.uri.path) \(answered.status.code) \(microseconds)us",
-                    metadata: ["stepyard.request_id": .string(requestID), "stepyard.caller": .string(caller)])
+        // One line, everything in the message: no metadata dictionary to build and format per request.
+        logger.info("\(request.method) \(request.uri.path) \(answered.status.code) \(microseconds)us caller=\(caller) request_id=\(requestID)")
         return answered
-    }
-
-    private static func requestID(_ request: Request) -> String {
-        if let given = request.headers[.init("X-Request-Id")!], given.utf8.count <= 128,
-           given.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) {
-            return given
-        }
-        return RequestIDs.next()
     }
 }

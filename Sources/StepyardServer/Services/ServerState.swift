@@ -15,6 +15,11 @@ final class ServerState: Sendable {
     private let state = Mutex(Snapshot())
 
     var snapshot: Snapshot { state.withLock { $0 } }
+
+    /// The first of `departments` that does not exist (any more), without copying the snapshot.
+    func missingDepartment(among departments: [String]) -> String? {
+        state.withLock { snapshot in departments.first { !snapshot.departments.contains($0) } }
+    }
     var generation: UInt64 { state.withLock { $0.generation } }
 
     /// Records the commit the index now reflects; returns whether it moved.
