@@ -27,8 +27,9 @@ struct APIError: Error, Sendable, HTTPResponseError {
     static func unprocessable(_ message: String, details: JSONValue? = nil) -> APIError {
         .init(.unprocessableContent, "unprocessable", message, details: details)
     }
-    static func payloadTooLarge(_ limit: Int) -> APIError {
-        .init(.contentTooLarge, "payload_too_large", "the request body is larger than the limit of \(limit) bytes")
+    static func payloadTooLarge(_ limit: Int?) -> APIError {
+        .init(.contentTooLarge, "payload_too_large",
+              limit.map { "the request body is larger than the limit of \($0) bytes" } ?? "the request body is larger than the server accepts")
     }
     static let internalError = APIError(.internalServerError, "internal", "the server failed to handle the request; it was logged")
 

@@ -40,7 +40,7 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             switch error.status {
             case .notFound: return .notFound("no route \(request.method) \(request.uri.path); see /openapi.yaml")
             case .methodNotAllowed: return .init(.methodNotAllowed, "method_not_allowed", "\(request.method) is not allowed on \(request.uri.path)")
-            case .contentTooLarge: return .payloadTooLarge(0)
+            case .contentTooLarge: return .payloadTooLarge(nil)
             default:
                 if error.status.code < 500 { return .init(error.status, "bad_request", error.body ?? error.status.reasonPhrase) }
                 log(error, request: request)
