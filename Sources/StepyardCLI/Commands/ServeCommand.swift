@@ -10,8 +10,8 @@ struct ServeCommand: OutputCommand {
         commandName: "serve",
         abstract: "Serve the registry over HTTP (REST API, Tekton Hub and Artifact Hub paths, metrics).",
         discussion: """
-            Embedded default: when the store directory holds no store yet, serve creates one and imports the bundled
-            catalog (--catalog, else $STEPYARD_CATALOG, else ./catalog, else the catalog/ folder of the source tree
+            Embedded default: when the store directory holds no store yet, serve creates one and imports the bundled \
+            catalog (--catalog, else $STEPYARD_CATALOG, else ./catalog, else the catalog/ folder of the source tree \
             this binary was built in). It shuts down gracefully on SIGTERM and SIGINT.
             """)
 

@@ -11,8 +11,8 @@ struct TokenCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "create", abstract: "Create a token and print it once.",
             discussion: """
-                Roles: admin (everything, departments and tokens), publisher (writes the organisation namespace),
-                member (reads the organisation, reads and writes its own departments), reader (reads).
+                Roles: admin (everything, departments and tokens), publisher (writes the organisation namespace), \
+                member (reads the organisation, reads and writes its own departments), reader (reads). \
                 The token's name is the author of the commits it makes.
                 """)
         @OptionGroup var options: StoreOptions
