@@ -44,7 +44,7 @@ extension RegistryAPI {
         let author = principal.author
         let commit = try await call { store throws(StoreError) in try await store.deprecate(ref, message: body.message, author: author) }
         if commit != nil { await wrote() }
-        return .ok(.init(body: .json(.init(ref: Self.display(ref), commit: commit))))
+        return .ok(.init(body: .json(.init(ref: ref.description, commit: commit))))
     }
 
     func yankVersion(_ input: Operations.YankVersion.Input) async throws -> Operations.YankVersion.Output {
@@ -54,7 +54,7 @@ extension RegistryAPI {
         let author = principal.author
         let commit = try await call { store throws(StoreError) in try await store.yank(ref, author: author) }
         if commit != nil { await wrote() }
-        return .ok(.init(body: .json(.init(ref: Self.display(ref), commit: commit))))
+        return .ok(.init(body: .json(.init(ref: ref.description, commit: commit))))
     }
 
     func validateValues(_ input: Operations.ValidateValues.Input) async throws -> Operations.ValidateValues.Output {
@@ -72,8 +72,6 @@ extension RegistryAPI {
                   "errors": .array(errors.map { ["pointer": .string($0.instancePointer), "keyword": .string($0.keyword),
                                                  "keywordLocation": .string($0.keywordLocation), "message": .string($0.message)] })])
     }
-
-    static func display(_ ref: ResourceRef) -> String { ref.description }
 
     /// Publishing and lifecycle name one version (`1.2.0`, or a catalog's `0.9`), never a range or digest.
     static func requireOneVersion(_ ref: ResourceRef, verb: String) throws(APIError) {

@@ -18,7 +18,8 @@ enum HubIdentifiers {
         id("catalog:" + namespace)
     }
 
-    private static func id(_ text: String) -> Int {
+    /// The id of anything else the hubs number (tags, categories, platforms), from a text naming it.
+    static func id(_ text: String) -> Int {
         let digest = Array(SHA256.hash(data: Array(text.utf8)))
         return digest.prefix(6).reduce(0) { ($0 << 8) | Int($1) }
     }

@@ -19,7 +19,4 @@ enum HubVersionMatch {
             .filter { $0.1.semver.major == wanted.semver.major && $0.1.semver.minor == wanted.semver.minor && $0.1.semver.prereleaseIdentifiers.isEmpty }
             .max { $0.1 < $1.1 }?.0
     }
-
-    /// The X.Y.Z spelling Artifact Hub uses.
-    static func semver(_ info: VersionInfo) -> String { info.semver }
 }

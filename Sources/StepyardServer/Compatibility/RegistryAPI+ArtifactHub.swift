@@ -40,8 +40,8 @@ extension RegistryAPI {
 
     /// A stable UUID-shaped id derived from a name (Artifact Hub's ids are UUIDs).
     static func uuid(_ text: String) -> String {
-        let hex = String(format: "%012llx", HubIdentifiers.catalog(text)) + String(format: "%012llx", HubIdentifiers.catalog("2:" + text))
-            + String(format: "%08llx", HubIdentifiers.catalog("3:" + text) & 0xFFFF_FFFF)
+        let hex = String(format: "%012llx", HubIdentifiers.id(text)) + String(format: "%012llx", HubIdentifiers.id("2:" + text))
+            + String(format: "%08llx", HubIdentifiers.id("3:" + text) & 0xFFFF_FFFF)
         let c = Array(hex)
         return String(c[0..<8]) + "-" + String(c[8..<12]) + "-" + String(c[12..<16]) + "-" + String(c[16..<20]) + "-" + String(c[20..<32])
     }

@@ -202,7 +202,7 @@ extension RegistryAPI {
     }
 
     static func named(_ prefix: String, _ names: [String]) -> JSONValue {
-        .array(names.map { ["id": .number(JSONNumber(HubIdentifiers.catalog(prefix + ":" + $0))), "name": .string($0)] })
+        .array(names.map { ["id": .number(JSONNumber(HubIdentifiers.id(prefix + ":" + $0))), "name": .string($0)] })
     }
 
     func hubURLPath(_ info: VersionInfo) -> String { "\(info.namespace)/\(Self.hubKind(info.kind))/\(info.name)" }

@@ -21,11 +21,12 @@ struct IndexWatcher: Service {
     func check() async {
         do {
             let head = try await store.headCommit()
-            let indexed = try await store.indexedCommit()
+            var indexed = try await store.indexedCommit()
             if head != indexed {
                 ServerMetrics.indexBehind.record(1)
                 let started = ContinuousClock.now
                 let outcome = try await store.catchUp()
+                indexed = try await store.indexedCommit()
                 ServerMetrics.indexCatchUps.increment()
                 let elapsed = ContinuousClock.now - started
                 ServerMetrics.indexLag.record(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
@@ -33,7 +34,7 @@ struct IndexWatcher: Service {
             }
             ServerMetrics.indexBehind.record(0)
             let departments = try await store.departments().map(\.name)
-            if state.update(commit: try await store.indexedCommit(), departments: departments) {
+            if state.update(commit: indexed, departments: departments) {
                 logger.debug("serving a new commit", metadata: ["stepyard.commit": .string(head ?? "-")])
             }
         } catch {
