@@ -1,4 +1,5 @@
 import ArgumentParser
+import StepyardServer
 
 /// Parses arguments, runs the command and returns what it printed: the whole CLI as a function.
 ///
@@ -6,6 +7,12 @@ import ArgumentParser
 /// let result = await StepyardMain.run(["lint", "catalog", "--output", "json"])
 /// ```
 public enum StepyardMain {
+    /// Process-wide set-up a command needs before anything else runs; call it first, from the main thread.
+    /// `serve` runs Swift concurrency on the server's event loops (see `EventLoopExecutor`).
+    public static func prepareProcess(_ arguments: [String]) {
+        if arguments.first == "serve", helpRequest(arguments) == nil { EventLoopExecutor.install() }
+    }
+
     public static func run(_ arguments: [String]) async -> CommandOutput {
         if let subcommand = helpRequest(arguments) {
             return CommandOutput(stdout: StepyardCommand.helpMessage(for: subcommand) + "\n")

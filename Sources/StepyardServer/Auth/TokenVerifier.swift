@@ -13,6 +13,7 @@ final class TokenVerifier: Sendable {
 
     private let tokens: AccessTokens
     private let state: ServerState
+    /// Known callers by `Authorization` header value.
     private let memory = Mutex<[String: Remembered]>([:])
     private let lifetime: Duration
 
@@ -27,19 +28,20 @@ final class TokenVerifier: Sendable {
     ///   longer exists.
     func principal(authorization: String?) throws(APIError) -> Principal {
         guard let authorization else { return .anonymous }
-        guard let secret = Self.bearerSecret(authorization) else {
-            throw .unauthorized("the Authorization header must read `Bearer <token>`")
-        }
         let now = ContinuousClock.now
-        var remembered = memory.withLock { $0[secret].flatMap { $0.until > now ? $0 : nil } }
+        // Remembered by the header as sent, so a known caller costs one lookup and no parsing.
+        var remembered = memory.withLock { $0[authorization].flatMap { $0.until > now ? $0 : nil } }
         if remembered == nil {
+            guard let secret = Self.bearerSecret(authorization) else {
+                throw .unauthorized("the Authorization header must read `Bearer <token>`")
+            }
             let token: AccessToken?
             do { token = try tokens.lookup(secret: secret) } catch { throw .internalError }
             guard let token else { throw .unauthorized("the token is not valid (unknown or revoked)") }
             let fresh = Remembered(principal: Principal(token), departments: token.departments, until: now + lifetime)
             memory.withLock { memory in
                 if memory.count > 10_000 { memory.removeAll() }
-                memory[secret] = fresh
+                memory[authorization] = fresh
             }
             remembered = fresh
         }
@@ -49,6 +51,7 @@ final class TokenVerifier: Sendable {
         }
         return remembered.principal
     }
+
     /// The token of `Bearer <token>` (scheme in any case, spaces around the token ignored), or `nil`.
     static func bearerSecret(_ header: String) -> String? {
         let bytes = Array(header.utf8)

@@ -19,10 +19,15 @@ final class ResolvedCache: Sendable {
         }
     }
 
-    /// The key of a resolved template in one format; the handler and the fast path must agree on it.
+    /// The key of a resolved template in one format; the handler and the hot path must agree on it. It is the
+    /// request path's own `{ns}/{kind}/{name}/{version}` (no segment can hold a `/`: names and versions are
+    /// refused before anything is cached) and the format.
     static func key(namespace: String, kind: String, name: String, version: String, json: Bool) -> String {
-        "\(namespace)/\(kind)/\(name)@\(version)|\(json ? "json" : "yaml")"
+        "\(namespace)/\(kind)/\(name)/\(version)" + (json ? jsonSuffix : yamlSuffix)
     }
+
+    static let yamlSuffix = "|yaml"
+    static let jsonSuffix = "|json"
 
     private struct Storage {
         var generation: UInt64 = 0

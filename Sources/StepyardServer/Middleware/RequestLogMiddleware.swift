@@ -8,22 +8,27 @@ import Synchronization
 enum RequestIDs {
     private static let prefix: String = {
         var generator = SystemRandomNumberGenerator()
-        return String(generator.next() as UInt64, radix: 16)
+        return String(generator.next() as UInt64, radix: 16) + "-"
     }()
     private static let counter = Atomic<UInt64>(0)
 
     static let header = HTTPField.Name("X-Request-Id")!
 
     static func next() -> String {
-        prefix + "-" + String(counter.wrappingAdd(1, ordering: .relaxed).newValue, radix: 16)
+        var id = prefix
+        id.append(String(counter.wrappingAdd(1, ordering: .relaxed).newValue, radix: 16))
+        return id
     }
 
-    /// The client's `X-Request-Id` when it is sane (printable, at most 128 bytes), else a new one.
+    /// The client's `X-Request-Id` when it is sane, else a new one.
     static func of(_ request: Request) -> String {
-        if let given = request.headers[header], given.utf8.count <= 128, given.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) {
-            return given
-        }
+        if let given = request.headers[header], sane(given) { return given }
         return next()
+    }
+
+    /// Printable ASCII without spaces, at most 128 bytes: safe to echo in a header and a log line.
+    static func sane(_ id: String) -> Bool {
+        id.utf8.count <= 128 && id.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F }
     }
 }
 

@@ -25,7 +25,9 @@ public struct BufferedLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var line = sink.timestamp()
+        var line = ""
+        line.reserveCapacity(256)
+        line += sink.timestamp()
         line += " "
         line += event.level.rawValue
         line += " "
