@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import StepyardCore
 import StepyardTestSupport
 import Testing
@@ -49,6 +50,30 @@ struct StoreRecoveryTests {
             let reopened = try Store.open(at: store.directory)
             #expect(try await reopened.indexSnapshot() == expected, "after \(damage)")
         }
+        _ = dir
+    }
+
+    /// An index written before documents were indexed (no `document` table) is migrated and rebuilt on open, and
+    /// resolution still answers from git for a version whose document row is missing.
+    @Test func indexWithoutDocumentsIsRebuilt() async throws {
+        let (store, dir) = try makeStore()
+        _ = try await store.publish(request(taskYAML("go", "1.0.0")), author: alice)
+        let expected = try await store.indexSnapshot()
+        #expect(!expected.contains { $0.hasPrefix("document ") && $0.hasSuffix(" missing") })
+        let resolved = try await store.resolve(ResourceRef(parsing: "task/go@1.0.0"))
+        let indexPath = store.directory.appendingPathComponent("index.sqlite").path
+        // Given an index as the previous release left it
+        try await DatabaseQueue(path: indexPath).write { db in
+            try db.execute(sql: "DROP TABLE document")
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v3-documents'")
+        }
+        // When it is opened, it is migrated and rebuilt to the same rows
+        let reopened = try Store.open(at: store.directory)
+        #expect(try await reopened.indexSnapshot() == expected)
+        // And a missing document row falls back to the YAML in git, with the same result
+        try await DatabaseQueue(path: indexPath).write { db in try db.execute(sql: "DELETE FROM document") }
+        let fromGit = try await Store.open(at: store.directory).resolve(ResourceRef(parsing: "task/go@1.0.0"))
+        #expect(fromGit.yaml == resolved.yaml && fromGit.digest == resolved.digest)
         _ = dir
     }
 

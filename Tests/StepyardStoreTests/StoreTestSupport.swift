@@ -55,6 +55,8 @@ extension Store {
                 for i in try ImageRecord.filter(sql: "versionId = ?", arguments: [row.id]).fetchAll(db) { lines.append("image \(key) \(i.image)") }
                 let text = try Row.fetchOne(db, sql: "SELECT name, description, tags FROM search WHERE rowid = ?", arguments: [row.id])
                 lines.append("search \(key) \(text.map { "\($0)" } ?? "missing")")
+                let document = try String.fetchOne(db, sql: "SELECT json FROM document WHERE versionId = ?", arguments: [row.id])
+                lines.append("document \(key) \(document ?? "missing")")
             }
             for d in try DepartmentRecord.fetchAll(db) { lines.append("department \(d.name)") }
             lines.append("commit \(try IndexDatabase.indexedCommit(db) ?? "-")")

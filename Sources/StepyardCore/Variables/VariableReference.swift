@@ -87,10 +87,10 @@ public struct VariableReference: Sendable, Hashable {
                     continue
                 }
             }
-            var body = String(decoding: UnsafeBufferPointer(rebasing: bytes[(i + 2)..<j]), as: UTF8.self)
-            let text = "$(" + body + ")"
+            let body = UnsafeBufferPointer(rebasing: bytes[(i + 2)..<j])
+            let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[i...j]), as: UTF8.self)
             let isolated = i == 0 && j == count - 1
-            if var ref = parse(&body, text: text, isolated: isolated) {
+            if var ref = parse(body, text: text, isolated: isolated) {
                 ref.utf8Range = i..<(j + 1)
                 out.append(ref)
             }
@@ -99,23 +99,30 @@ public struct VariableReference: Sendable, Hashable {
         return out
     }
 
-    private static func parse(_ body: inout String, text: String, isolated: Bool) -> VariableReference? {
-        guard let separator = body.firstIndex(where: { $0 == "." || $0 == "[" }) else { return nil }
-        let root = String(body[..<separator])
-        var rest = body[separator...]
+    /// Reads `root.name…` (or `root["name"]…`) and what follows the name, on bytes: every delimiter is ASCII.
+    private static func parse(_ body: UnsafeBufferPointer<UInt8>, text: String, isolated: Bool) -> VariableReference? {
+        let dot = UInt8(ascii: "."), open = UInt8(ascii: "["), close = UInt8(ascii: "]")
+        let count = body.count
+        func string(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: body[range]), as: UTF8.self) }
+        func first(from start: Int, where match: (UInt8) -> Bool) -> Int? {
+            var i = start
+            while i < count { if match(body[i]) { return i }; i += 1 }
+            return nil
+        }
+        guard let separator = first(from: 0, where: { $0 == dot || $0 == open }) else { return nil }
+        let root = string(0..<separator)
         let name: String
-        if rest.hasPrefix("[\"") || rest.hasPrefix("['") {
+        let rest: Range<Int>
+        if separator + 1 < count, body[separator] == open, body[separator + 1] == UInt8(ascii: "\"") || body[separator + 1] == UInt8(ascii: "'") {
             // Bracket notation: `params["name.with.dots"]`.
-            let quote = rest.dropFirst().first!
-            let inner = rest.dropFirst(2)
-            guard let end = inner.firstIndex(of: quote), inner[inner.index(after: end)...].hasPrefix("]") else { return nil }
-            name = String(inner[..<end])
-            rest = inner[inner.index(end, offsetBy: 2)...]
-        } else if rest.hasPrefix(".") {
-            let tail = rest.dropFirst()
-            let end = tail.firstIndex(where: { $0 == "." || $0 == "[" }) ?? tail.endIndex
-            name = String(tail[..<end])
-            rest = tail[end...]
+            let quote = body[separator + 1]
+            guard let end = first(from: separator + 2, where: { $0 == quote }), end + 1 < count, body[end + 1] == close else { return nil }
+            name = string((separator + 2)..<end)
+            rest = (end + 2)..<count
+        } else if body[separator] == dot {
+            let end = first(from: separator + 1, where: { $0 == dot || $0 == open }) ?? count
+            name = string((separator + 1)..<end)
+            rest = end..<count
         } else {
             return nil
         }
@@ -123,14 +130,15 @@ public struct VariableReference: Sendable, Hashable {
         let selector: Selector
         if rest.isEmpty {
             selector = .whole
-        } else if rest == "[*]" {
+        } else if rest.count == 3, body[rest.lowerBound] == open, body[rest.lowerBound + 1] == UInt8(ascii: "*"), body[rest.lowerBound + 2] == close {
             selector = .star
-        } else if rest.hasPrefix("["), rest.hasSuffix("]"), let index = Int(rest.dropFirst().dropLast()) {
+        } else if rest.count >= 2, body[rest.lowerBound] == open, body[rest.upperBound - 1] == close,
+                  let index = Int(string((rest.lowerBound + 1)..<(rest.upperBound - 1))) {
             selector = .index(index)
-        } else if rest.hasPrefix(".") {
-            selector = .key(String(rest.dropFirst()))
+        } else if body[rest.lowerBound] == dot {
+            selector = .key(string((rest.lowerBound + 1)..<rest.upperBound))
         } else {
-            selector = .key(String(rest))
+            selector = .key(string(rest))
         }
         return VariableReference(root: root, name: name, selector: selector, text: text, isIsolated: isolated)
     }

@@ -13,16 +13,20 @@ public struct YAMLWriter: Sendable {
 
     /// The YAML text of one document, ending with a newline.
     public func write(_ value: JSONValue) -> String {
-        var out = ""
+        // Built as bytes: resolution writes every resolved template, and byte appends cost far less than string
+        // concatenation of the pieces.
+        var out: [UInt8] = []
+        out.reserveCapacity(4096)
         switch value {
         case .object(let o) where !o.isEmpty:
             writeObject(o, level: 0, into: &out)
         case .array(let a) where !a.isEmpty:
             writeArray(a, level: 0, into: &out)
         default:
-            out = scalar(value, level: 0) + "\n"
+            appendScalar(value, level: 0, into: &out)
+            out.append(0x0A)
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Several documents separated by `---`.
@@ -30,91 +34,130 @@ public struct YAMLWriter: Sendable {
         documents.map { write($0) }.joined(separator: "---\n")
     }
 
-    private func pad(_ level: Int) -> String { String(repeating: " ", count: level * indent) }
+    private func pad(_ level: Int, into out: inout [UInt8]) {
+        out.append(contentsOf: repeatElement(0x20, count: level * indent))
+    }
 
-    private func writeObject(_ object: JSONObjectMembers, level: Int, into out: inout String) {
+    private func writeObject(_ object: JSONObjectMembers, level: Int, into out: inout [UInt8]) {
         for (key, value) in object {
-            out += pad(level) + Self.key(key) + ":"
+            pad(level, into: &out)
+            Self.appendKey(key, into: &out)
+            out.append(UInt8(ascii: ":"))
             writeMember(value, level: level, into: &out)
         }
     }
 
-    private func writeArray(_ array: [JSONValue], level: Int, into out: inout String) {
+    private func writeArray(_ array: [JSONValue], level: Int, into out: inout [UInt8]) {
         for item in array {
             switch item {
             case .object(let o) where !o.isEmpty:
                 // `- first: x` then the other members aligned under `first`.
                 var first = true
                 for (key, value) in o {
-                    out += (first ? pad(level) + "- " : pad(level + 1)) + Self.key(key) + ":"
+                    if first {
+                        pad(level, into: &out)
+                        out.append(UInt8(ascii: "-"))
+                        out.append(0x20)
+                    } else {
+                        pad(level + 1, into: &out)
+                    }
                     first = false
+                    Self.appendKey(key, into: &out)
+                    out.append(UInt8(ascii: ":"))
                     writeMember(value, level: level + 1, into: &out)
                 }
             case .array(let a) where !a.isEmpty:
-                out += pad(level) + "-\n"
+                pad(level, into: &out)
+                out.append(UInt8(ascii: "-"))
+                out.append(0x0A)
                 writeArray(a, level: level + 1, into: &out)
             default:
-                out += pad(level) + "- " + scalar(item, level: level + 1) + "\n"
+                pad(level, into: &out)
+                out.append(UInt8(ascii: "-"))
+                out.append(0x20)
+                appendScalar(item, level: level + 1, into: &out)
+                out.append(0x0A)
             }
         }
     }
 
-    private func writeMember(_ value: JSONValue, level: Int, into out: inout String) {
+    private func writeMember(_ value: JSONValue, level: Int, into out: inout [UInt8]) {
         switch value {
         case .object(let o) where !o.isEmpty:
-            out += "\n"
+            out.append(0x0A)
             writeObject(o, level: level + 1, into: &out)
         case .array(let a) where !a.isEmpty:
-            out += "\n"
+            out.append(0x0A)
             writeArray(a, level: level + 1, into: &out)
         default:
-            out += " " + scalar(value, level: level + 1) + "\n"
+            out.append(0x20)
+            appendScalar(value, level: level + 1, into: &out)
+            out.append(0x0A)
         }
     }
 
-    private func scalar(_ value: JSONValue, level: Int) -> String {
+    private func appendScalar(_ value: JSONValue, level: Int, into out: inout [UInt8]) {
         switch value {
-        case .null: return "null"
-        case .bool(let b): return b ? "true" : "false"
-        case .number(let n): return n.description
-        case .array: return "[]"
-        case .object: return "{}"
-        case .string(let s): return string(s, level: level)
-        }
-    }
-
-    private func string(_ s: String, level: Int) -> String {
-        if Self.isPlainSafe(s) { return s }
-        if let block = literalBlock(s, level: level) { return block }
-        return Self.doubleQuoted(s)
-    }
-
-    /// A literal block (`|`, `|-`, `|+`) for multi-line text that has no characters a block cannot hold.
-    private func literalBlock(_ s: String, level: Int) -> String? {
-        guard s.contains("\n") else { return nil }
-        for scalar in s.unicodeScalars {
-            let v = scalar.value
-            if (v < 0x20 && v != 0x0A && v != 0x09) || v == 0x7F || v == 0x85 || v == 0x2028 || v == 0x2029 || v == 0xFEFF {
-                return nil
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .number(let n): out.append(contentsOf: n.description.utf8)
+        case .array: out.append(contentsOf: "[]".utf8)
+        case .object: out.append(contentsOf: "{}".utf8)
+        case .string(let s):
+            if Self.isPlainSafe(s) {
+                out.append(contentsOf: s.utf8)
+            } else if !appendLiteralBlock(s, level: level, into: &out) {
+                out.append(contentsOf: Self.doubleQuoted(s).utf8)
             }
         }
-        var body = Substring(s)
-        var trailing = 0
-        while body.last == "\n" { body = body.dropLast(); trailing += 1 }
-        let lines = body.split(separator: "\n", omittingEmptySubsequences: false)
-        // A leading space or an empty first line needs an explicit indentation indicator (relative to the
-        // parent's indentation, which is always one step here).
-        let first = lines.first ?? ""
-        let needsIndicator = first.isEmpty || first.first == " "
-        let chomp = trailing == 0 ? "-" : trailing == 1 ? "" : "+"
-        var out = "|" + (needsIndicator ? String(indent) : "") + chomp
-        let prefix = pad(max(level, 1))
-        for line in lines {
-            out += "\n" + (line.isEmpty ? "" : prefix + line)
+    }
+
+    /// Appends a literal block (`|`, `|-`, `|+`) for multi-line text that has no characters a block cannot hold;
+    /// `false` (nothing appended) for any other text.
+    private func appendLiteralBlock(_ s: String, level: Int, into out: inout [UInt8]) -> Bool {
+        var text = s
+        return text.withUTF8 { bytes -> Bool in
+            guard bytes.contains(0x0A) else { return false }
+            var ascii = true
+            for byte in bytes {
+                if (byte < 0x20 && byte != 0x0A && byte != 0x09) || byte == 0x7F { return false }
+                if byte >= 0x80 { ascii = false }
+            }
+            if !ascii {
+                for scalar in s.unicodeScalars {
+                    let v = scalar.value
+                    if v == 0x85 || v == 0x2028 || v == 0x2029 || v == 0xFEFF { return false }
+                }
+            }
+            var end = bytes.count
+            var trailing = 0
+            while end > 0, bytes[end - 1] == 0x0A { end -= 1; trailing += 1 }
+            // A leading space or an empty first line needs an explicit indentation indicator (relative to the
+            // parent's indentation, which is always one step here).
+            let needsIndicator = end == 0 || bytes[0] == 0x0A || bytes[0] == 0x20
+            out.append(UInt8(ascii: "|"))
+            if needsIndicator { out.append(contentsOf: String(indent).utf8) }
+            if trailing == 0 { out.append(UInt8(ascii: "-")) } else if trailing > 1 { out.append(UInt8(ascii: "+")) }
+            var start = 0
+            while true {
+                var stop = start
+                while stop < end, bytes[stop] != 0x0A { stop += 1 }
+                out.append(0x0A)
+                if stop > start {
+                    pad(max(level, 1), into: &out)
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<stop]))
+                }
+                if stop >= end { break }
+                start = stop + 1
+            }
+            // With keep chomping, the extra line breaks after the last line are content.
+            if trailing > 1 { out.append(contentsOf: repeatElement(0x0A, count: trailing - 1)) }
+            return true
         }
-        // With keep chomping, the extra line breaks after the last line are content.
-        if trailing > 1 { out += String(repeating: "\n", count: trailing - 1) }
-        return out
+    }
+
+    private static func appendKey(_ key: String, into out: inout [UInt8]) {
+        if isPlainSafe(key) { out.append(contentsOf: key.utf8) } else { out.append(contentsOf: doubleQuoted(key).utf8) }
     }
 
     static func key(_ key: String) -> String {

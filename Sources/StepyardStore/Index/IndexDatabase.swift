@@ -109,6 +109,16 @@ struct IndexDatabase: Sendable {
             try db.create(index: "fork_version", on: "fork", columns: ["versionId"])
             try db.create(index: "fork_upstream", on: "fork", columns: ["upstreamKind", "upstreamName"])
         }
+        migrator.registerMigration("v3-documents") { db in
+            // Each version's document as compact JSON (key order kept): resolution reads it instead of the YAML in
+            // git, which costs a tree walk and a YAML parse per file. Existing rows have none, so the index is
+            // rebuilt on the next catch-up.
+            try db.create(table: "document") { t in
+                t.primaryKey("versionId", .integer).references("version", onDelete: .cascade)
+                t.column("json", .text).notNull()
+            }
+            try db.execute(sql: "DELETE FROM meta WHERE key = 'indexed_commit'")
+        }
         return migrator
     }
 }
@@ -126,7 +136,7 @@ extension IndexDatabase {
 
     /// Removes every row (a rebuild starts here).
     static func clear(_ db: Database) throws {
-        for table in ["annotation", "dependency", "image", "fork", "version", "department", "search"] {
+        for table in ["annotation", "dependency", "image", "fork", "document", "version", "department", "search"] {
             try db.execute(sql: "DELETE FROM \(table)")
         }
         try db.execute(sql: "DELETE FROM meta WHERE key = 'indexed_commit'")

@@ -126,6 +126,8 @@ struct Indexer {
         var annotations: [(String, String)]
         var facts: ResourceFacts
         var upstream: ForkUpstream?
+        /// The parsed document as compact JSON, what resolution reads.
+        var document: String
     }
 
     /// Parses one version; `nil` when its folder is not a valid version (skipped, as a catalog would).
@@ -154,7 +156,8 @@ struct Indexer {
             deprecationMessage: lifecycle.deprecationMessage, yanked: lifecycle.yanked,
             readme: source.readme.map { String(decoding: $0, as: UTF8.self) }, blob: source.mainBlob)
         return Prepared(record: record, annotations: resource.metadata.annotations.map { ($0.key, $0.value) }, facts: facts,
-                        upstream: source.fork.flatMap(ForkUpstream.init(bytes:)))
+                        upstream: source.fork.flatMap(ForkUpstream.init(bytes:)),
+                        document: String(decoding: value.serializedBytes(), as: UTF8.self))
     }
 
     /// `prepare` over all cores, results in input order.
@@ -189,6 +192,7 @@ struct Indexer {
             record.readme, record.blob,
         ])
         let id = db.lastInsertedRowID
+        try db.cachedStatement(sql: "INSERT INTO document(versionId, json) VALUES (?, ?)").execute(arguments: [id, prepared.document])
         let annotation = try db.cachedStatement(sql: "INSERT INTO annotation(versionId, key, value) VALUES (?, ?, ?)")
         for (key, value) in prepared.annotations { try annotation.execute(arguments: [id, key, value]) }
         let dependency = try db.cachedStatement(sql: "INSERT INTO dependency(versionId, kind, name, requirement) VALUES (?, ?, ?, ?)")

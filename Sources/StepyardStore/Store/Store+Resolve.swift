@@ -85,7 +85,7 @@ final class SnapshotSource: ResolutionSource {
         var namespaces = [organisation]
         if let namespace, namespace != organisation { namespaces.insert(namespace, at: 0) }
         for ns in namespaces {
-            let statement = try db.cachedStatement(sql: "SELECT version, yanked, digest, path FROM version WHERE namespace = ? AND kind = ? AND name = ?")
+            let statement = try db.cachedStatement(sql: "SELECT id, version, yanked, digest, path FROM version WHERE namespace = ? AND kind = ? AND name = ?")
             let rows = try Candidate.fetchAll(statement, arguments: [ns, kind.rawValue, name])
             guard !rows.isEmpty else { continue }
             let row: Candidate?
@@ -100,17 +100,26 @@ final class SnapshotSource: ResolutionSource {
             // A department's own resource shadows the organisation's, even when no version of it matches.
             guard let row else { return nil }
             return SourceVersion(namespace: ns, kind: kind, name: name, version: row.version, digest: row.digest,
-                                 resource: try resource(at: row.path, digest: row.digest), isOrganisation: ns == organisation)
+                                 resource: try resource(row), isOrganisation: ns == organisation)
         }
         return nil
     }
 
-    /// The columns selection needs.
-    private struct Candidate: Decodable, FetchableRecord {
+    /// The columns selection needs, read by position (the statement's column order).
+    private struct Candidate: FetchableRecord {
+        var id: Int64
         var version: String
         var yanked: Bool
         var digest: String
         var path: String
+
+        init(row: Row) {
+            id = row[0]
+            version = row[1]
+            yanked = row[2]
+            digest = row[3]
+            path = row[4]
+        }
     }
 
     private func pick(_ requirement: VersionRequirement, _ rows: [Candidate]) -> Candidate? {
@@ -119,13 +128,19 @@ final class SnapshotSource: ResolutionSource {
         return rows.first { $0.version == chosen.spelling }
     }
 
-    private func resource(at path: String, digest: String) throws -> TektonResource {
-        if let cached = cache[digest] { return cached }
-        guard let bytes = try git.file(path, at: head), let document = try YAMLLoader(recordsLines: false).load(bytes).first,
-              let resource = TektonResource(document: document.value) else {
-            throw StoreError.notFound(path)
+    /// The parsed resource of a version: the index's JSON form of it (git's YAML when a row has none).
+    private func resource(_ row: Candidate) throws -> TektonResource {
+        if let cached = cache[row.digest] { return cached }
+        let value: JSONValue
+        if let json = try String.fetchOne(try db.cachedStatement(sql: "SELECT json FROM document WHERE versionId = ?"), arguments: [row.id]) {
+            value = try JSONValue(parsingJSON: json)
+        } else if let bytes = try git.file(row.path, at: head), let document = try YAMLLoader(recordsLines: false).load(bytes).first {
+            value = document.value
+        } else {
+            throw StoreError.notFound(row.path)
         }
-        cache[digest] = resource
+        guard let resource = TektonResource(document: value) else { throw StoreError.notFound(row.path) }
+        cache[row.digest] = resource
         return resource
     }
 }
