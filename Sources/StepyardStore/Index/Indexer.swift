@@ -75,10 +75,12 @@ struct Indexer {
     private func reindex(_ keys: [VersionKey], at commit: ObjectID, _ db: Database) throws {
         var sources: [Source] = []
         for key in keys {
-            try db.execute(sql: "DELETE FROM search WHERE rowid IN (SELECT id FROM version WHERE namespace = ? AND kind = ? AND name = ? AND version = ?)",
-                           arguments: [key.namespace, key.kind.rawValue, key.name, key.version])
-            try db.execute(sql: "DELETE FROM version WHERE namespace = ? AND kind = ? AND name = ? AND version = ?",
-                           arguments: [key.namespace, key.kind.rawValue, key.name, key.version])
+            // Prepared once per transaction, not once per version: an import replaces hundreds.
+            let arguments: StatementArguments = [key.namespace, key.kind.rawValue, key.name, key.version]
+            try db.cachedStatement(sql: "DELETE FROM search WHERE rowid IN (SELECT id FROM version WHERE namespace = ? AND kind = ? AND name = ? AND version = ?)")
+                .execute(arguments: arguments)
+            try db.cachedStatement(sql: "DELETE FROM version WHERE namespace = ? AND kind = ? AND name = ? AND version = ?")
+                .execute(arguments: arguments)
             let folder = RepositoryLayout.folder(of: key, organisation: organisation)
             var files: [String: ObjectID] = [:]
             for file in try git.files(at: commit, under: folder + "/") {
