@@ -8,7 +8,7 @@ import Synchronization
 final class ResolvedCache: Sendable {
     struct Entry: Sendable {
         var body: [UInt8]
-        /// The same bytes, ready to send without a copy (`ResolvedFastPath`).
+        /// The same bytes, ready to send without a copy (`ResolvedHotPath`).
         var buffer: ByteBuffer
         var etag: String
 
