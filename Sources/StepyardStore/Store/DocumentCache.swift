@@ -1,7 +1,8 @@
 import StepyardCore
 
 /// Parsed resources by content digest, bounded: the same digest is the same document, so an entry never goes
-/// stale. Resolution reads the same StepActions and Tasks over and over; parsing YAML is most of its cost.
+/// stale. Resolution reads the same StepActions and Tasks over and over; reading and parsing each document is
+/// what this saves.
 ///
 /// Not `Sendable`: it lives inside the `Store` actor.
 final class DocumentCache {

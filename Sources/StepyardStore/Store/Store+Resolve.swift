@@ -64,8 +64,9 @@ extension Store {
     }
 }
 
-/// Looks resources up in the index and reads them from one commit, for one resolution. Not `Sendable`: it is
-/// created and used synchronously inside the `Store` actor, which owns the libgit2 handle.
+/// Looks resources up in one read transaction of the index and takes their documents from it (from the commit
+/// `head` in git when a row has none), for one resolution. Not `Sendable`: it is created and used synchronously
+/// inside the `Store` actor, which owns the libgit2 handle.
 final class SnapshotSource: ResolutionSource {
     let git: GitRepository
     let db: Database
