@@ -44,6 +44,12 @@ let package = Package(
             pkgConfig: "libgit2",
             providers: [.apt(["libgit2-dev"])]
         ),
+        // zlib (installed with libgit2-dev): the store deflates the objects of the packs it writes itself.
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         .target(
             name: "YAMLEvents",
             dependencies: ["Yams"],
@@ -72,7 +78,7 @@ let package = Package(
         .target(
             name: "StepyardStore",
             dependencies: [
-                "StepyardCore", "StepyardSchemas", "CLibGit2",
+                "StepyardCore", "StepyardSchemas", "CLibGit2", "CZlib",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
                 .product(name: "Crypto", package: "swift-crypto"),

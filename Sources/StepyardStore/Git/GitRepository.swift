@@ -217,52 +217,102 @@ final class GitRepository: @unchecked Sendable {
     /// without moving any reference. Returns the new commit's id.
     ///
     /// Large changes (an import) go through a second handle whose object database writes into memory, then
-    /// land as a single pack: thousands of loose object files would cost more than the rest of the import.
+    /// land as a single pack (`PackFile`): thousands of loose object files would cost more than the rest of the import.
     func commit(changes: [String: [UInt8]?], parent: ObjectID?, author: GitSignature, message: String) throws(GitError) -> ObjectID {
+        var written: [ObjectID: [UInt8]] = [:]
+        return try commit(changes: changes, parent: parent, author: author, message: message, written: &written)
+    }
+
+    /// `commit(changes:…)` that also gives back the bytes of each blob it wrote, by id, so a reader of the new
+    /// commit (the indexer) need not read them back from git.
+    func commit(changes: [String: [UInt8]?], parent: ObjectID?, author: GitSignature, message: String,
+                written: inout [ObjectID: [UInt8]]) throws(GitError) -> ObjectID {
         guard changes.count > Self.packThreshold else {
-            return try writeCommit(changes: changes, parent: parent, author: author, message: message)
+            return try writeCommit(changes: changes, parent: parent, author: author, message: message, written: &written)
         }
         let batch = try GitRepository.open(at: path)
-        let backend = try batch.useMemoryPack()
-        let commit = try batch.writeCommit(changes: changes, parent: parent, author: author, message: message)
-        try batch.flushMemoryPack(backend)
+        try batch.useMemoryPack()
+        let commit = try batch.writeCommit(changes: changes, parent: parent, author: author, message: message, written: &written)
         var odb: OpaquePointer?
         try GitError.check(git_repository_odb(&odb, pointer), "open object database")
         defer { git_odb_free(odb) }
-        try GitError.check(git_odb_refresh(odb), "refresh object database")
+        let objects = try batch.objects(of: commit, missingFrom: odb, blobs: written)
+        try Self.writePack(PackFile.build(objects), into: odb)
         return commit
     }
 
     /// Puts an in-memory object store in front of this handle's object database; every write goes there.
-    private func useMemoryPack() throws(GitError) -> UnsafeMutablePointer<git_odb_backend> {
+    private func useMemoryPack() throws(GitError) {
         var backend: UnsafeMutablePointer<git_odb_backend>?
         try GitError.check(git_mempack_new(&backend), "create memory pack")
         var odb: OpaquePointer?
         try GitError.check(git_repository_odb(&odb, pointer), "open object database")
         defer { git_odb_free(odb) }
-        // The object database owns the backend from here on.
+        // The object database owns the backend from here on (freed with this handle).
         try GitError.check(git_odb_add_backend(odb, backend, 999), "add memory pack")
-        return backend!
     }
 
-    /// Writes the objects held in memory as one pack file (with its index) into the repository.
-    private func flushMemoryPack(_ backend: UnsafeMutablePointer<git_odb_backend>) throws(GitError) {
-        var buffer = git_buf()
-        defer { git_buf_dispose(&buffer) }
-        try GitError.check(git_mempack_dump(&buffer, pointer, backend), "dump memory pack")
+    /// `commit` and every tree and blob it reaches that `target` (another handle's object database) lacks;
+    /// a tree `target` has is skipped whole. Blob bytes come from `blobs` where it has them.
+    private func objects(of commit: ObjectID, missingFrom target: OpaquePointer?,
+                         blobs: [ObjectID: [UInt8]]) throws(GitError) -> [PackFile.Object] {
         var odb: OpaquePointer?
         try GitError.check(git_repository_odb(&odb, pointer), "open object database")
         defer { git_odb_free(odb) }
+        func raw(_ oid: git_oid) throws(GitError) -> [UInt8] {
+            var oid = oid
+            var object: OpaquePointer?
+            try GitError.check(git_odb_read(&object, odb, &oid), "read object \(ObjectID(oid))")
+            defer { git_odb_object_free(object) }
+            let size = git_odb_object_size(object)
+            guard size > 0, let data = git_odb_object_data(object) else { return [] }
+            return Array(UnsafeRawBufferPointer(start: data, count: size))
+        }
+        var objects: [PackFile.Object] = [PackFile.Object(kind: .commit, bytes: try raw(commit.oid))]
+        var seen: Set<ObjectID> = []
+        func addTree(_ oid: git_oid) throws(GitError) {
+            objects.append(PackFile.Object(kind: .tree, bytes: try raw(oid)))
+            var oid = oid
+            var tree: OpaquePointer?
+            try GitError.check(git_tree_lookup(&tree, pointer, &oid), "read tree \(ObjectID(oid))")
+            defer { git_tree_free(tree) }
+            for i in 0..<git_tree_entrycount(tree) {
+                let entry = git_tree_entry_byindex(tree, i)
+                var id = git_tree_entry_id(entry)!.pointee
+                let objectID = ObjectID(id)
+                guard git_odb_exists(target, &id) == 0, seen.insert(objectID).inserted else { continue }
+                switch git_tree_entry_type(entry) {
+                case GIT_OBJECT_TREE:
+                    try addTree(id)
+                case GIT_OBJECT_BLOB:
+                    let bytes: [UInt8]
+                    if let known = blobs[objectID] { bytes = known } else { bytes = try raw(id) }
+                    objects.append(PackFile.Object(kind: .blob, bytes: bytes))
+                default:
+                    continue  // a submodule's commit lives elsewhere
+                }
+            }
+        }
+        let root = try self.commit(commit).tree
+        var rootID = root.oid
+        if git_odb_exists(target, &rootID) == 0 { try addTree(rootID) }
+        return objects
+    }
+
+    /// Hands a pack to `odb`'s indexer, which checks it, writes it and its index into `objects/pack/`.
+    private static func writePack(_ pack: [UInt8], into odb: OpaquePointer?) throws(GitError) {
         var writer: UnsafeMutablePointer<git_odb_writepack>?
         try GitError.check(git_odb_write_pack(&writer, odb, nil, nil), "start pack")
         defer { writer!.pointee.free(writer) }
         var stats = git_indexer_progress()
-        try GitError.check(writer!.pointee.append(writer, buffer.ptr, buffer.size, &stats), "write pack")
+        let appended = pack.withUnsafeBytes { writer!.pointee.append(writer, $0.baseAddress, $0.count, &stats) }
+        try GitError.check(appended, "write pack")
         try GitError.check(writer!.pointee.commit(writer, &stats), "index pack")
-        try GitError.check(git_mempack_reset(backend), "reset memory pack")
+        try GitError.check(git_odb_refresh(odb), "refresh object database")
     }
 
-    private func writeCommit(changes: [String: [UInt8]?], parent: ObjectID?, author: GitSignature, message: String) throws(GitError) -> ObjectID {
+    private func writeCommit(changes: [String: [UInt8]?], parent: ObjectID?, author: GitSignature, message: String,
+                             written: inout [ObjectID: [UInt8]]) throws(GitError) -> ObjectID {
         var index: OpaquePointer?
         try GitError.check(git_index_new(&index), "create in-memory index")
         defer { git_index_free(index) }
@@ -275,8 +325,9 @@ final class GitRepository: @unchecked Sendable {
             if let content {
                 // The in-memory index has no repository behind it: write the blob first, then add its id.
                 var blob = git_oid()
-                let written = content.withUnsafeBytes { git_blob_create_from_buffer(&blob, pointer, $0.baseAddress, $0.count) }
-                try GitError.check(written, "write \(path)")
+                let created = content.withUnsafeBytes { git_blob_create_from_buffer(&blob, pointer, $0.baseAddress, $0.count) }
+                try GitError.check(created, "write \(path)")
+                written[ObjectID(blob)] = content
                 var entry = git_index_entry()
                 entry.mode = UInt32(GIT_FILEMODE_BLOB.rawValue)
                 entry.id = blob

@@ -11,6 +11,8 @@ struct Indexer {
     /// Documents the caller already parsed, by `ContentDigest.sha256` of their bytes (an import hands over what
     /// it linted, so nothing is parsed twice).
     var known: [String: JSONValue] = [:]
+    /// Blobs the caller just wrote, by id: read from here rather than back from git.
+    var blobs: [ObjectID: [UInt8]] = [:]
 
     /// How the index was brought up to date.
     enum Outcome: Equatable {
@@ -74,25 +76,41 @@ struct Indexer {
     /// Replaces the rows of some versions with what `commit` holds (none for a version whose main file is gone).
     private func reindex(_ keys: [VersionKey], at commit: ObjectID, _ db: Database) throws {
         var sources: [Source] = []
-        for key in keys {
+        let folders = try self.folders(of: keys, at: commit)
+        for (key, folder) in zip(keys, folders) {
             // Prepared once per transaction, not once per version: an import replaces hundreds.
             let arguments: StatementArguments = [key.namespace, key.kind.rawValue, key.name, key.version]
             try db.cachedStatement(sql: "DELETE FROM search WHERE rowid IN (SELECT id FROM version WHERE namespace = ? AND kind = ? AND name = ? AND version = ?)")
                 .execute(arguments: arguments)
             try db.cachedStatement(sql: "DELETE FROM version WHERE namespace = ? AND kind = ? AND name = ? AND version = ?")
                 .execute(arguments: arguments)
-            let folder = RepositoryLayout.folder(of: key, organisation: organisation)
-            var files: [String: ObjectID] = [:]
-            for file in try git.files(at: commit, under: folder + "/") {
-                files[String(file.path.dropFirst(folder.count + 1))] = file.blob
-            }
-            sources.append(try source(key, files: files))
+            sources.append(try source(key, files: folder))
         }
         let prepared = sources.count > 1 ? Self.prepareConcurrently(sources, loader: loader, known: known)
             : sources.map { Self.prepare($0, loader: loader, known: known) }
         for version in prepared {
             if let version { try write(version, db) }
         }
+    }
+
+    /// The files (name → blob) of each version's folder at `commit`. Many versions (an import): one walk of the
+    /// whole tree; a few (a publish): a lookup each, which does not grow with the store.
+    private func folders(of keys: [VersionKey], at commit: ObjectID) throws -> [[String: ObjectID]] {
+        let paths = keys.map { RepositoryLayout.folder(of: $0, organisation: organisation) + "/" }
+        guard keys.count > 32 else {
+            return try paths.map { folder in
+                var files: [String: ObjectID] = [:]
+                for file in try git.files(at: commit, under: folder) { files[String(file.path.dropFirst(folder.count))] = file.blob }
+                return files
+            }
+        }
+        var byFolder: [Substring: [String: ObjectID]] = Dictionary(uniqueKeysWithValues: paths.map { (Substring($0), [:]) })
+        for file in try git.files(at: commit) {
+            guard let slash = file.path.lastIndex(of: "/") else { continue }
+            let folder = file.path[...slash]
+            if byFolder[folder] != nil { byFolder[folder]![String(file.path[file.path.index(after: slash)...])] = file.blob }
+        }
+        return paths.map { byFolder[Substring($0)]! }
     }
 
     private func reindexDepartment(_ name: String, at commit: ObjectID, _ db: Database) throws {
@@ -116,10 +134,15 @@ struct Indexer {
 
     private func source(_ key: VersionKey, files: [String: ObjectID]) throws -> Source {
         let main = files[key.name + ".yaml"]
-        return Source(key: key, main: try main.map { try git.blobContent($0) }, mainBlob: main?.description ?? "",
-                      readme: try files[RepositoryLayout.readmeFile].map { try git.blobContent($0) },
-                      lifecycle: try files[RepositoryLayout.lifecycleFile].map { try git.blobContent($0) },
-                      fork: try files[RepositoryLayout.forkFile].map { try git.blobContent($0) })
+        return Source(key: key, main: try main.map(content), mainBlob: main?.description ?? "",
+                      readme: try files[RepositoryLayout.readmeFile].map(content),
+                      lifecycle: try files[RepositoryLayout.lifecycleFile].map(content),
+                      fork: try files[RepositoryLayout.forkFile].map(content))
+    }
+
+    private func content(_ blob: ObjectID) throws -> [UInt8] {
+        if let bytes = blobs[blob] { return bytes }
+        return try git.blobContent(blob)
     }
 
     /// A version ready to be written: its row and the rows that hang off it.

@@ -116,15 +116,17 @@ public actor Store {
         try catchUp(known: [:])
     }
 
-    /// Catches up, reusing documents the caller already parsed (by `ContentDigest.sha256` of their bytes).
+    /// Catches up, reusing documents the caller already parsed (by `ContentDigest.sha256` of their bytes)
     @discardableResult
-    func catchUp(known: [String: JSONValue]) throws(StoreError) -> String {
-        do { return describe(try catchUpSync(known: known)) } catch { throw .index("\(error)") }
+    /// and blobs it just wrote (by id).
+    func catchUp(known: [String: JSONValue], blobs: [ObjectID: [UInt8]] = [:]) throws(StoreError) -> String {
+        do { return describe(try catchUpSync(known: known, blobs: blobs)) } catch { throw .index("\(error)") }
     }
 
-    nonisolated private func catchUpSync(known: [String: JSONValue] = [:]) throws -> Indexer.Outcome {
+    nonisolated private func catchUpSync(known: [String: JSONValue] = [:], blobs: [ObjectID: [UInt8]] = [:]) throws -> Indexer.Outcome {
         var indexer = Indexer(git: git, organisation: organisation)
         indexer.known = known
+        indexer.blobs = blobs
         return try index.writer.write { db in
             try indexer.catchUp(db, to: try git.resolve(Self.branch))
         }
@@ -171,9 +173,11 @@ public actor Store {
             do { head = try git.resolve(Self.branch) } catch { throw .git(error) }
             guard let changes = try build(head), !changes.isEmpty else { return nil }
             do {
-                let commit = try git.commit(changes: changes, parent: head, author: Self.signature(author), message: message)
+                var written: [ObjectID: [UInt8]] = [:]
+                let commit = try git.commit(changes: changes, parent: head, author: Self.signature(author), message: message,
+                                            written: &written)
                 if try git.updateReference(Self.branch, to: commit, expecting: head, message: message.components(separatedBy: "\n")[0]) {
-                    try catchUp(known: known)
+                    try catchUp(known: known, blobs: written)
                     return commit
                 }
             } catch let error as GitError {
