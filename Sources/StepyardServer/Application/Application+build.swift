@@ -52,8 +52,12 @@ public func buildApplication(store: Store, tokens: AccessTokens, configuration: 
     try RegistryAPI(context: context).registerHandlers(on: router)
     for route in router.routes { routes.record(path: route.path.description, method: route.method) }
     let hotPath = ResolvedHotPath(cache: context.cache, state: state, policy: context.policy, verifier: verifier, logger: logger)
+    let serverName = "stepyard"
+    // The hot path twice: in each connection's pipeline (no per-request task), and in front of the router for
+    // the requests the pipeline passes on.
     var app = Application(router: HeadResponderBuilder(router: ResolvedHotPathBuilder(router: router, hotPath: hotPath)),
-                          configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "stepyard"),
+                          server: .http1(hotPath: hotPath, serverName: serverName),
+                          configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: serverName),
                           logger: logger)
     app.addServices(watcher)
     return app

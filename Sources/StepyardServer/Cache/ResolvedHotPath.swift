@@ -3,6 +3,7 @@ import Dispatch
 import HTTPTypes
 import Hummingbird
 import Logging
+import NIOHTTP1
 
 /// The composer's hot path: a repeated `GET /api/v1/resources/{ns}/{kind}/{name}/{version}/resolved` answered from
 /// `ResolvedCache` before routing, in one step instead of a middleware chain — with the same bearer-token check and
@@ -27,7 +28,10 @@ struct ResolvedHotPathResponder<Inner: HTTPResponder>: HTTPResponder where Inner
     let hotPath: ResolvedHotPath
 
     @Sendable func respond(to request: Request, context: Context) async throws -> Response {
-        if let response = hotPath.answer(request) { return response }
+        if request.method == .get, let path = request.head.path, let fields = ResolvedHotPath.Fields(request.headers),
+           let reply = hotPath.answer(path: path, fields: fields) {
+            return reply.response
+        }
         return try await inner.respond(to: request, context: context)
     }
 }
@@ -53,45 +57,55 @@ struct ResolvedHotPath: Sendable {
         // The series Hummingbird's MetricsMiddleware records for this route, so /metrics shows one set of numbers.
         func series(_ status: HTTPResponse.Status) -> (Counter, Timer) {
             let dimensions = [("http.route", Self.route), ("http.request.method", "GET"), ("http.response.status_code", status.code.description)]
-            return (Counter(label: "hb.requests", dimensions: dimensions),
-                    Timer(label: "http.server.request.duration", dimensions: dimensions, preferredDisplayUnit: .seconds))
+            return ServerMetrics.bootstrapped {
+                (Counter(label: "hb.requests", dimensions: dimensions),
+                 Timer(label: "http.server.request.duration", dimensions: dimensions, preferredDisplayUnit: .seconds))
+            }
         }
         ok = series(.ok)
         notModified = series(.notModified)
     }
 
-    /// The cached answer, or `nil` to let the router handle the request.
+    /// A cached answer: `200` with the bytes, or `304`; with the entry's `ETag` and the request id.
+    struct Reply {
+        var notModified: Bool
+        var etag: String
+        var requestID: String
+        var body: ByteBuffer
+
+        /// As a Hummingbird response (the router-side path).
+        var response: Response {
+            var headers = HTTPFields()
+            headers.reserveCapacity(4)
+            headers[.eTag] = etag
+            headers[RequestIDs.header] = requestID
+            if notModified { return Response(status: .notModified, headers: headers) }
+            headers[.contentType] = ResolvedHotPath.contentType
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
+        }
+    }
+
+    static let contentType = "application/yaml"
+
+    /// The cached answer to a GET of `path` (the request target), or `nil` to let the router handle the request.
     ///
     /// Every step works on bytes and makes at most a few small strings: this runs once per request of the busiest
     /// route, and Character-level `String` work here once cost a fifth of the server's time.
-    func answer(_ request: Request) -> Response? {
-        guard request.method == .get, let path = request.head.path, let target = Self.target(path),
-              let fields = Self.Fields(request.headers), !fields.wantsJSON else { return nil }
+    func answer(path: String, fields: Fields) -> Reply? {
+        guard !fields.wantsJSON, let target = Self.target(path) else { return nil }
         let started = DispatchTime.now().uptimeNanoseconds
         guard let principal = try? verifier.principal(authorization: fields.authorization),
               policy.canRead(target.namespace, principal),
               let entry = cache.lookup(target.key, generation: state.generation) else { return nil }
         ServerMetrics.resolveCacheHits.increment()
-        let requestID = fields.requestID ?? RequestIDs.next()
-        var headers = HTTPFields()
-        headers.reserveCapacity(3)
-        headers[.eTag] = entry.etag
-        headers[RequestIDs.header] = requestID
-        let response: Response
-        let metrics: (Counter, Timer)
-        if let ifNoneMatch = fields.ifNoneMatch, RegistryAPI.matches(ifNoneMatch, entry.etag) {
-            response = Response(status: .notModified, headers: headers)
-            metrics = notModified
-        } else {
-            headers[.contentType] = "application/yaml"
-            response = Response(status: .ok, headers: headers, body: .init(byteBuffer: entry.buffer))
-            metrics = ok
-        }
+        let notModified = fields.ifNoneMatch.map { RegistryAPI.matches($0, entry.etag) } ?? false
+        let reply = Reply(notModified: notModified, etag: entry.etag, requestID: fields.requestID ?? RequestIDs.next(), body: entry.buffer)
         let elapsed = DispatchTime.now().uptimeNanoseconds - started
-        metrics.0.increment()
-        metrics.1.recordNanoseconds(elapsed)
-        logger.info("GET \(path) \(response.status.code) \(elapsed / 1000)us caller=\(principal.name) request_id=\(requestID)")
-        return response
+        let (requests, duration) = notModified ? self.notModified : ok
+        requests.increment()
+        duration.recordNanoseconds(elapsed)
+        logger.info("GET \(path) \(notModified ? 304 : 200) \(elapsed / 1000)us caller=\(principal.name) request_id=\(reply.requestID)")
+        return reply
     }
 
     private static let prefix = Array("/api/v1/resources/".utf8)
@@ -141,24 +155,64 @@ struct ResolvedHotPath: Sendable {
         init?(_ headers: HTTPFields) {
             var accept: String?
             for field in headers {
+                let name: Name
                 switch field.name {
-                case .authorization:
-                    guard authorization == nil else { return nil }
-                    authorization = field.value
-                case .ifNoneMatch:
-                    guard ifNoneMatch == nil else { return nil }
-                    ifNoneMatch = field.value
-                case .accept:
-                    guard accept == nil else { return nil }
-                    accept = field.value
-                case RequestIDs.header:
-                    guard requestID == nil else { return nil }
-                    requestID = RequestIDs.sane(field.value) ? field.value : nil
-                default:
-                    continue
+                case .authorization: name = .authorization
+                case .ifNoneMatch: name = .ifNoneMatch
+                case .accept: name = .accept
+                case RequestIDs.header: name = .requestID
+                default: continue
                 }
+                guard record(name, field.value, accept: &accept) else { return nil }
             }
             wantsJSON = accept.map(Self.mentionsJSON) ?? false
+        }
+
+        /// From NIO's HTTP/1 headers, whose names keep the client's spelling.
+        init?(_ headers: HTTPHeaders) {
+            var accept: String?
+            for (fieldName, value) in headers {
+                guard let name = Name(fieldName) else { continue }
+                guard record(name, value, accept: &accept) else { return nil }
+            }
+            wantsJSON = accept.map(Self.mentionsJSON) ?? false
+        }
+
+        /// The header fields read, by lower-case name.
+        enum Name: String, CaseIterable {
+            case authorization
+            case ifNoneMatch = "if-none-match"
+            case accept
+            case requestID = "x-request-id"
+
+            /// The field called `name` in any case, or `nil`.
+            init?(_ name: String) {
+                let utf8 = name.utf8
+                guard let match = Self.allCases.first(where: { candidate in
+                    candidate.rawValue.utf8.count == utf8.count
+                        && zip(candidate.rawValue.utf8, utf8).allSatisfy { $0 == $1 || ((0x41...0x5A).contains($1) && $0 == $1 + 0x20) }
+                }) else { return nil }
+                self = match
+            }
+        }
+
+        /// Takes one field; `false` when it is a repeat.
+        private mutating func record(_ name: Name, _ value: String, accept: inout String?) -> Bool {
+            switch name {
+            case .authorization:
+                guard authorization == nil else { return false }
+                authorization = value
+            case .ifNoneMatch:
+                guard ifNoneMatch == nil else { return false }
+                ifNoneMatch = value
+            case .accept:
+                guard accept == nil else { return false }
+                accept = value
+            case .requestID:
+                guard requestID == nil else { return false }
+                requestID = RequestIDs.sane(value) ? value : nil
+            }
+            return true
         }
 
         private static func mentionsJSON(_ accept: String) -> Bool {

@@ -14,16 +14,23 @@ enum ServerMetrics {
         return registry
     }()
 
-    static let resolveCacheHits = Counter(label: "stepyard_resolve_cache_total", dimensions: [("result", "hit")])
-    static let resolveCacheMisses = Counter(label: "stepyard_resolve_cache_total", dimensions: [("result", "miss")])
-    static let indexCatchUps = Counter(label: "stepyard_index_catch_ups_total")
+    /// A metric is bound to the factory of the moment it is made: each is made after the bootstrap, whichever
+    /// code touches it first.
+    static func bootstrapped<Metric>(_ make: () -> Metric) -> Metric {
+        _ = registry
+        return make()
+    }
+
+    static let resolveCacheHits = bootstrapped { Counter(label: "stepyard_resolve_cache_total", dimensions: [("result", "hit")]) }
+    static let resolveCacheMisses = bootstrapped { Counter(label: "stepyard_resolve_cache_total", dimensions: [("result", "miss")]) }
+    static let indexCatchUps = bootstrapped { Counter(label: "stepyard_index_catch_ups_total") }
     /// Seconds the last catch-up of the index took (a commit made around the server waits at most one watch
     /// interval more).
-    static let indexLag = Gauge(label: "stepyard_index_lag_seconds")
-    static let indexBehind = Gauge(label: "stepyard_index_behind")
+    static let indexLag = bootstrapped { Gauge(label: "stepyard_index_lag_seconds") }
+    static let indexBehind = bootstrapped { Gauge(label: "stepyard_index_behind") }
 
     static func published(_ outcome: String) {
-        Counter(label: "stepyard_publish_total", dimensions: [("outcome", outcome)]).increment()
+        bootstrapped { Counter(label: "stepyard_publish_total", dimensions: [("outcome", outcome)]) }.increment()
     }
 
     /// The Prometheus text exposition of every metric.

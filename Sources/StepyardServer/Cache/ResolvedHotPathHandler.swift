@@ -1,0 +1,144 @@
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOHTTPTypesHTTP1
+
+/// `ResolvedHotPath` in each connection's channel pipeline: a repeat of the resolved-template GET is answered on the
+/// event loop as its head is parsed, without converting it to a Hummingbird request, and without the task, stream and
+/// writer hops of the per-request path.
+///
+/// It sits right after NIO's HTTP/1 parser, in front of Hummingbird's own handling (`HotPathHTTP1Channel`). The answer
+/// is `ResolvedHotPath.answer` — the same token check, access rule, bytes, `ETag`, request id, access-log line and
+/// metrics — with the `Date` and `Server` headers the application adds. Everything else passes through untouched, and
+/// so does a request that arrives while an earlier one on the same connection is still being answered further in
+/// (HTTP/1.1 answers in order), or that is not keep-alive HTTP/1.1 (Hummingbird closes the connection after those).
+///
+/// One instance per connection; NIO calls it on that connection's event loop only.
+final class ResolvedHotPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundOut = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private let hotPath: ResolvedHotPath
+    private let serverName: String?
+    /// Requests passed on whose response has not been written yet.
+    private var inFlight = 0
+    /// The request being read was answered here: its remaining parts go nowhere.
+    private var discarding = false
+    private var date = HTTPDate()
+
+    init(hotPath: ResolvedHotPath, serverName: String?) {
+        self.hotPath = hotPath
+        self.serverName = serverName
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let part = unwrapInboundIn(data)
+        if discarding {
+            if case .end = part { discarding = false }
+            return
+        }
+        guard case .head(let head) = part else {
+            context.fireChannelRead(data)
+            return
+        }
+        guard inFlight == 0, head.method == .GET, head.version == .http1_1, head.isKeepAlive,
+              let fields = ResolvedHotPath.Fields(head.headers),
+              let reply = hotPath.answer(path: head.uri, fields: fields) else {
+            inFlight += 1
+            context.fireChannelRead(data)
+            return
+        }
+        discarding = true
+        var headers = HTTPHeaders()
+        headers.reserveCapacity(7)
+        headers.add(name: "ETag", value: reply.etag)
+        headers.add(name: "X-Request-Id", value: reply.requestID)
+        if !reply.notModified {
+            headers.add(name: "Content-Type", value: ResolvedHotPath.contentType)
+            headers.add(name: "Content-Length", value: String(reply.body.readableBytes))
+        }
+        headers.add(name: "Date", value: date.now())
+        if let serverName { headers.add(name: "Server", value: serverName) }
+        let status: HTTPResponseStatus = reply.notModified ? .notModified : .ok
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
+        if !reply.notModified { context.write(wrapOutboundOut(.body(.byteBuffer(reply.body))), promise: nil) }
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        if case .end = unwrapOutboundIn(data), inFlight > 0 { inFlight -= 1 }
+        context.write(data, promise: promise)
+    }
+}
+
+/// Hummingbird's HTTP/1 channel with `ResolvedHotPathHandler` put in front of its request handling in each
+/// connection's pipeline (between NIO's HTTP/1 codec and Hummingbird's conversion to HTTP types).
+struct HotPathHTTP1Channel: ServerChildChannel {
+    let base: HTTP1Channel
+    let hotPath: ResolvedHotPath
+    let serverName: String?
+
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<HTTP1Channel.Value> {
+        base.setup(channel: channel, logger: logger).flatMapThrowing { value in
+            let operations = channel.pipeline.syncOperations
+            let conversion = try operations.handler(type: HTTP1ToHTTPServerCodec.self)
+            try operations.addHandler(ResolvedHotPathHandler(hotPath: hotPath, serverName: serverName), position: .before(conversion))
+            return value
+        }
+    }
+
+    func handle(value: HTTP1Channel.Value, logger: Logger) async {
+        await base.handle(value: value, logger: logger)
+    }
+}
+
+extension HTTPServerBuilder {
+    /// Hummingbird's HTTP/1 server with the resolved-template hot path in each connection's pipeline.
+    static func http1(hotPath: ResolvedHotPath, serverName: String?) -> HTTPServerBuilder {
+        HTTPServerBuilder { responder in
+            HotPathHTTP1Channel(base: HTTP1Channel(responder: responder), hotPath: hotPath, serverName: serverName)
+        }
+    }
+}
+
+/// The `Date` header's value (RFC 9110 IMF-fixdate), formatted at most once a second.
+struct HTTPDate {
+    private var second = -1
+    private var text = ""
+
+    private static let days = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]  // 1970-01-01 was a Thursday
+    private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+    mutating func now() -> String {
+        let current = Int(Date().timeIntervalSince1970)
+        if current != second {
+            second = current
+            text = Self.format(secondsSince1970: current)
+        }
+        return text
+    }
+
+    /// `Sun, 06 Nov 1994 08:49:37 GMT` for 784111777.
+    static func format(secondsSince1970 seconds: Int) -> String {
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let rest = seconds - days * 86_400
+        // The civil date of a day count since 1970-01-01 (Howard Hinnant's civil_from_days).
+        let shifted = days + 719_468
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        let weekday = Self.days[((days % 7) + 7) % 7]
+        return "\(weekday), \(two(day)) \(Self.months[month - 1]) \(year) \(two(rest / 3600)):\(two(rest % 3600 / 60)):\(two(rest % 60)) GMT"
+    }
+}
