@@ -107,6 +107,10 @@ import Testing
             try channel.writeOutbound(HTTPServerResponsePart.end(nil))
             _ = try written(channel)
         }
+        // A client that does not read its answers gets no more from the pipeline.
+        channel.isWritable = false
+        try send(channel)
+        #expect(try passedOn(channel) == ["head \(Self.path)", "end"])
         let (anonymousOff, _) = try self.channel(anonymousRead: false)
         try send(anonymousOff)
         #expect(try passedOn(anonymousOff) == ["head \(Self.path)", "end"])

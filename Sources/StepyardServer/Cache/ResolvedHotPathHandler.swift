@@ -14,7 +14,8 @@ import NIOHTTPTypesHTTP1
 /// is `ResolvedHotPath.answer` — the same token check, access rule, bytes, `ETag`, request id, access-log line and
 /// metrics — with the `Date` and `Server` headers the application adds. Everything else passes through untouched, and
 /// so does a request that arrives while an earlier one on the same connection is still being answered further in
-/// (HTTP/1.1 answers in order), or that is not keep-alive HTTP/1.1 (Hummingbird closes the connection after those).
+/// (HTTP/1.1 answers in order), that is not keep-alive HTTP/1.1 (Hummingbird closes the connection after those), or
+/// that comes while the connection's unsent answers pile up (Hummingbird's writer waits for the client).
 ///
 /// One instance per connection; NIO calls it on that connection's event loop only.
 final class ResolvedHotPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
@@ -46,7 +47,8 @@ final class ResolvedHotPathHandler: ChannelDuplexHandler, RemovableChannelHandle
             context.fireChannelRead(data)
             return
         }
-        guard inFlight == 0, head.method == .GET, head.version == .http1_1, head.isKeepAlive,
+        // A connection whose client is not reading its answers (not writable) goes the way that waits for it.
+        guard inFlight == 0, context.channel.isWritable, head.method == .GET, head.version == .http1_1, head.isKeepAlive,
               let fields = ResolvedHotPath.Fields(head.headers),
               let reply = hotPath.answer(path: head.uri, fields: fields) else {
             inFlight += 1
