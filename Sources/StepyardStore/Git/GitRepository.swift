@@ -256,6 +256,12 @@ final class GitRepository: @unchecked Sendable {
     /// a tree `target` has is skipped whole. Blob bytes come from `blobs` where it has them.
     private func objects(of commit: ObjectID, missingFrom target: OpaquePointer?,
                          blobs: [ObjectID: [UInt8]]) throws(GitError) -> [PackFile.Object] {
+        // Look at the pack folder once, not again on every object it lacks (most of them, in an import).
+        try GitError.check(git_odb_refresh(target), "refresh object database")
+        func has(_ oid: git_oid) -> Bool {
+            var oid = oid
+            return git_odb_exists_ext(target, &oid, GIT_ODB_LOOKUP_NO_REFRESH.rawValue) != 0
+        }
         var odb: OpaquePointer?
         try GitError.check(git_repository_odb(&odb, pointer), "open object database")
         defer { git_odb_free(odb) }
@@ -278,9 +284,9 @@ final class GitRepository: @unchecked Sendable {
             defer { git_tree_free(tree) }
             for i in 0..<git_tree_entrycount(tree) {
                 let entry = git_tree_entry_byindex(tree, i)
-                var id = git_tree_entry_id(entry)!.pointee
+                let id = git_tree_entry_id(entry)!.pointee
                 let objectID = ObjectID(id)
-                guard git_odb_exists(target, &id) == 0, seen.insert(objectID).inserted else { continue }
+                guard !has(id), seen.insert(objectID).inserted else { continue }
                 switch git_tree_entry_type(entry) {
                 case GIT_OBJECT_TREE:
                     try addTree(id)
@@ -293,9 +299,8 @@ final class GitRepository: @unchecked Sendable {
                 }
             }
         }
-        let root = try self.commit(commit).tree
-        var rootID = root.oid
-        if git_odb_exists(target, &rootID) == 0 { try addTree(rootID) }
+        let root = try self.commit(commit).tree.oid
+        if !has(root) { try addTree(root) }
         return objects
     }
 
