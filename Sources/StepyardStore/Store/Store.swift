@@ -116,9 +116,9 @@ public actor Store {
         try catchUp(known: [:])
     }
 
-    /// Catches up, reusing documents the caller already parsed (by `ContentDigest.sha256` of their bytes)
+    /// Catches up, reusing documents the caller already parsed (by `ContentDigest.sha256` of their bytes) and blobs
+    /// it just wrote (by id).
     @discardableResult
-    /// and blobs it just wrote (by id).
     func catchUp(known: [String: JSONValue], blobs: [ObjectID: [UInt8]] = [:]) throws(StoreError) -> String {
         do { return describe(try catchUpSync(known: known, blobs: blobs)) } catch { throw .index("\(error)") }
     }
