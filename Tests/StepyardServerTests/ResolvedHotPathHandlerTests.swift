@@ -69,7 +69,7 @@ import Testing
     }
 
     @Test func cachedRepeatIsAnsweredInThePipeline() throws {
-        let (channel, _) = try channel()
+        let (channel, tokens) = try channel()
         try send(channel, headers: [("x-request-ID", "composer-7")], body: "ignored")
         #expect(try passedOn(channel).isEmpty)
         let responses = try written(channel)
@@ -79,6 +79,12 @@ import Testing
         #expect(head.headers["ETag"] == [Self.etag] && head.headers["X-Request-Id"] == ["composer-7"])
         #expect(head.headers["Content-Type"] == ["application/yaml"] && head.headers["Content-Length"] == ["\(Self.body.count)"])
         #expect(head.headers["Server"] == ["stepyard"] && head.headers["Date"].first?.hasSuffix(" GMT") == true)
+
+        // A known token is answered here too, as the caller it names.
+        let reader = try tokens.create(name: "Rey Reader", role: .reader, departments: []).secret
+        try send(channel, headers: [("authorization", "Bearer \(reader)")])
+        #expect(try passedOn(channel).isEmpty)
+        #expect(try written(channel).map { $0.0.status } == [.ok])
 
         try send(channel, headers: [("If-None-Match", Self.etag), ("Connection", "keep-alive")])
         let notModified = try written(channel)

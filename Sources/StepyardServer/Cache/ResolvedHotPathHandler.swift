@@ -59,7 +59,7 @@ final class ResolvedHotPathHandler: ChannelDuplexHandler, RemovableChannelHandle
         var headers = HTTPHeaders()
         headers.reserveCapacity(7)
         headers.add(name: "ETag", value: reply.etag)
-        headers.add(name: "X-Request-Id", value: reply.requestID)
+        headers.add(name: RequestIDs.header.rawName, value: reply.requestID)
         if !reply.notModified {
             headers.add(name: "Content-Type", value: ResolvedHotPath.contentType)
             headers.add(name: "Content-Length", value: String(reply.body.readableBytes))
