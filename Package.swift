@@ -160,6 +160,7 @@ let package = Package(
         .testTarget(
             name: "StepyardCoreTests",
             dependencies: ["StepyardCore", "StepyardTestSupport"],
+            exclude: ["Fixtures"],
             swiftSettings: swift6
         ),
         .testTarget(

@@ -8,8 +8,11 @@ struct LintCommand: OutputCommand {
         commandName: "lint",
         abstract: "Check Tekton Tasks, StepActions and Pipelines before publishing.",
         discussion: """
-            Files are read as given; directories recursively (*.yaml, *.yml). Files laid out as a Tekton catalog
-            (<kind>/<name>/<version>/<name>.yaml) are also checked against the catalog conventions.
+            Files are read as given; directories recursively (*.yaml, *.yml). Tasks, StepActions, Pipelines, \
+            TaskRuns and PipelineRuns are checked as Tekton's admission checks them, with Tekton's default feature \
+            flags unless --feature-flag says otherwise (a check that depends on a flag names it). Files laid out as \
+            a Tekton catalog (<kind>/<name>/<version>/<name>.yaml) are also checked against the catalog conventions.
+
             Exit status: 0 no error, 1 at least one error, 2 unreadable path or usage error.
             """
     )
@@ -23,6 +26,11 @@ struct LintCommand: OutputCommand {
     @Option(name: .long, help: "Lowest severity shown in text output: error, warning or note (JSON always has all).")
     var minSeverity: Severity = .warning
 
+    @Option(name: .customLong("feature-flag"),
+            help: ArgumentHelp("A feature flag of the cluster to lint for, as in its feature-flags ConfigMap (repeatable).",
+                               valueName: "key=value"))
+    var featureFlags: [String] = []
+
     func perform() async -> CommandOutput {
         let files: [String]
         do {
@@ -30,8 +38,14 @@ struct LintCommand: OutputCommand {
         } catch {
             return CommandOutput(stderr: "stepyard lint: \(error)\n", exitCode: ExitStatus.usage)
         }
+        let flags: FeatureFlags
+        do {
+            flags = try FeatureFlags(settings: featureFlags)
+        } catch {
+            return CommandOutput(stderr: "stepyard lint: --feature-flag: \(error)\n", exitCode: ExitStatus.usage)
+        }
         let loader = YAMLLoader()
-        let linter = Linter()
+        let linter = Linter(flags: flags)
         var findings: [Finding] = []
         for path in files {
             let file: LoadedFile

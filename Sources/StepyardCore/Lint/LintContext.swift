@@ -1,4 +1,4 @@
-/// Collects the findings of one resource, at the document pointers they are about (the linter turns pointers into
+/// Collects the findings of one document, at the document pointers they are about (the linter turns pointers into
 /// lines once, and only when there is something to report).
 public struct LintContext: Sendable {
     /// A finding before it has a line.
@@ -10,18 +10,27 @@ public struct LintContext: Sendable {
     }
 
     public let path: String
-    public let loaded: LoadedResource
+    public let loaded: LoadedDocument
     public let location: CatalogLocation?
+    /// The feature flags of the cluster the document is checked for (Tekton's defaults unless told otherwise).
+    public let flags: FeatureFlags
     public private(set) var reports: [Report] = []
 
-    public init(path: String, loaded: LoadedResource, location: CatalogLocation?) {
+    public init(path: String, loaded: LoadedDocument, location: CatalogLocation?, flags: FeatureFlags = .defaults) {
         self.path = path
         self.loaded = loaded
         self.location = location
+        self.flags = flags
     }
 
-    public var resource: TektonResource { loaded.resource }
-    public var document: JSONValue { loaded.resource.document }
+    public var kind: LintedKind { loaded.kind }
+    public var document: JSONValue { loaded.document }
+    /// The document as a stored resource, for the kinds Stepyard stores.
+    public var resource: TektonResource? { TektonResource(document: loaded.document) }
+    public var apiVersion: String? { document["apiVersion"]?.stringValue }
+    /// `tekton.dev/v1beta1` (and StepAction's `v1alpha1`) differ from `v1` in a few checks.
+    public var isV1: Bool { apiVersion == "tekton.dev/v1" }
+    public var spec: ResourceSpec { ResourceSpec(document["spec"]) ?? ResourceSpec(fields: [:]) }
 
     /// Records a finding at the node `pointer` points to.
     public mutating func report(_ severity: Severity, _ rule: String, at pointer: JSONPointer, _ message: String) {
@@ -36,14 +45,27 @@ public struct LintContext: Sendable {
         report(.warning, rule, at: pointer, message)
     }
 
+    /// Records an admission error of `rule` (a Tekton check).
+    public mutating func error(_ rule: TektonRule, at pointer: JSONPointer, _ message: String) {
+        report(.error, rule.id, at: pointer, message)
+    }
+
+    /// Records an error when `enable-api-fields` does not admit a feature of stability `wanted`
+    /// (`config.ValidateEnabledAPIFields`); the message names the flag.
+    public mutating func requireAPIFields(_ feature: String, _ wanted: FeatureFlags.APIFields, at pointer: JSONPointer) {
+        if let message = flags.apiFieldsMessage(feature, needs: wanted) {
+            error(.featureFlag, at: pointer, message)
+        }
+    }
+
     /// The value at `pointer` in the document, if any.
     public func value(at pointer: JSONPointer) -> JSONValue? {
         document.value(at: pointer)
     }
 }
 
-/// A group of related checks over one resource.
+/// A group of related checks over one document.
 public protocol LintRuleSet: Sendable {
-    /// Adds this set's findings about `context.resource` to `context`.
+    /// Adds this set's findings about `context.document` to `context`.
     func check(_ context: inout LintContext)
 }

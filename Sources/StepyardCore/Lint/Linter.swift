@@ -1,30 +1,31 @@
-/// Checks Tekton resources against Tekton's own admission rules and the catalog conventions.
+/// Checks Tekton documents against Tekton's own admission (its strict decode, `SetDefaults` and `Validate`, for the
+/// feature flags of the cluster in question) and the catalog conventions.
 ///
 /// ```swift
 /// let file = LoadedFile(path: "task/git-clone/0.9/git-clone.yaml", bytes: bytes)
-/// let findings = Linter().lint(file)   // load findings first, then each resource's
+/// let findings = Linter().lint(file)   // load findings first, then each document's
+/// let alpha = Linter(flags: try FeatureFlags(["enable-api-fields": "alpha"]))
 /// ```
 public struct Linter: Sendable {
-    /// The rule sets applied to every resource, in order.
+    /// The rule sets applied to every document, in order.
     public var ruleSets: [any LintRuleSet]
+    /// The feature flags the admission checks assume.
+    public var flags: FeatureFlags
 
-    public init(ruleSets: [any LintRuleSet] = Linter.standardRuleSets) {
+    public init(ruleSets: [any LintRuleSet] = Linter.standardRuleSets, flags: FeatureFlags = .defaults) {
         self.ruleSets = ruleSets
+        self.flags = flags
     }
 
-    /// Tekton's validation rules, then the catalog conventions.
+    /// Tekton's admission, then the catalog conventions.
     public static let standardRuleSets: [any LintRuleSet] = [
-        ShapeRules(),
-        MetadataRules(),
-        ParamRules(),
-        StepRules(),
-        ResultRules(),
-        VariableRules(),
-        PipelineRules(),
+        StrictDecodeRules(),
+        AdmissionRules(),
+        StoredResourceRules(),
         CatalogRules(),
     ]
 
-    /// Every finding for a loaded file: those from loading, then each resource's, sorted by line.
+    /// Every finding for a loaded file: those from loading, then each document's, sorted by line.
     public func lint(_ file: LoadedFile) -> [Finding] {
         var findings = file.findings
         if let location = file.location, !location.isMainFile, !file.resources.isEmpty {
@@ -33,8 +34,14 @@ public struct Linter: Sendable {
                                     message: "\(location.fileName) is not the version's main file \(location.name).yaml"))
         }
         var withLines: [YAMLDocument]?
-        for loaded in file.resources {
-            var context = LintContext(path: file.path, loaded: loaded, location: file.location?.isMainFile == true ? file.location : nil)
+        for var loaded in file.documents {
+            // As Tekton's decoder reads it: field names that match only without regard to case take the field's spelling.
+            if let apiVersion = loaded.document["apiVersion"]?.stringValue,
+               let schema = TektonFieldSchemas.schema(for: loaded.kind, apiVersion: apiVersion) {
+                loaded.document = schema.canonical(loaded.document)
+            }
+            var context = LintContext(path: file.path, loaded: loaded, location: file.location?.isMainFile == true ? file.location : nil,
+                                      flags: flags)
             for ruleSet in ruleSets { ruleSet.check(&context) }
             guard !context.reports.isEmpty else { continue }
             // A file loaded without source lines is read again with them, once, when it has an error or a warning

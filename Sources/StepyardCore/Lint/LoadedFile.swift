@@ -2,8 +2,9 @@
 public struct LoadedFile: Sendable {
     /// The path as given by the user (used in findings).
     public var path: String
-    public var resources: [LoadedResource]
-    /// Load problems: broken YAML, limits, documents of kinds Stepyard does not store.
+    /// Every document lint checks: the kinds Stepyard stores, and TaskRuns and PipelineRuns (checked, never stored).
+    public var documents: [LoadedDocument]
+    /// Load problems: broken YAML, limits, documents of kinds Stepyard does not check.
     public var findings: [Finding]
     /// Where the file sits in a catalog, if it does.
     public var location: CatalogLocation?
@@ -17,7 +18,7 @@ public struct LoadedFile: Sendable {
     public init(path: String, bytes: some Collection<UInt8>, loader: YAMLLoader = YAMLLoader()) {
         self.path = path
         self.location = CatalogLocation(path: path)
-        self.resources = []
+        self.documents = []
         self.findings = []
         if !loader.recordsLines { self.bytes = Array(bytes) }
         let documents: [YAMLDocument]
@@ -44,12 +45,12 @@ public struct LoadedFile: Sendable {
                                         message: "document \(document.index + 1) has no \"kind\""))
                 continue
             }
-            guard let resource = TektonResource(document: document.value) else {
+            guard let linted = LintedKind(rawValue: kind) else {
                 findings.append(Finding(path: path, line: line, severity: .warning, rule: "resource.other-kind",
-                                        message: "document \(document.index + 1) is a \(kind), not a Task, StepAction or Pipeline; it is not checked"))
+                                        message: "document \(document.index + 1) is a \(kind), not a Task, StepAction, Pipeline, TaskRun or PipelineRun; it is not checked"))
                 continue
             }
-            resources.append(LoadedResource(resource: resource, sourceMap: document.sourceMap, documentIndex: document.index))
+            self.documents.append(LoadedDocument(document: document.value, kind: linted, sourceMap: document.sourceMap, documentIndex: document.index))
         }
     }
 }
@@ -59,9 +60,28 @@ extension LoadedFile {
     public init(path: String, failure: YAMLLoadError) {
         self.path = path
         self.location = CatalogLocation(path: path)
-        self.resources = []
+        self.documents = []
         self.findings = [Finding(path: path, line: failure.line ?? 0, severity: .error, rule: "yaml.load", message: failure.description)]
     }
+}
+
+extension LoadedFile {
+    /// The documents of the kinds Stepyard stores (Task, StepAction, Pipeline), as resources.
+    public var resources: [LoadedResource] {
+        documents.compactMap { loaded in
+            TektonResource(document: loaded.document).map {
+                LoadedResource(resource: $0, sourceMap: loaded.sourceMap, documentIndex: loaded.documentIndex)
+            }
+        }
+    }
+}
+
+/// A document lint checks, with its kind and the source lines of its document.
+public struct LoadedDocument: Sendable, Hashable {
+    public var document: JSONValue
+    public var kind: LintedKind
+    public var sourceMap: SourceMap
+    public var documentIndex: Int
 }
 
 /// A Tekton resource with the source lines of its document.
@@ -69,4 +89,25 @@ public struct LoadedResource: Sendable, Hashable {
     public var resource: TektonResource
     public var sourceMap: SourceMap
     public var documentIndex: Int
+}
+
+/// The kinds lint checks, by their Kubernetes `kind`: the three Stepyard stores, and the two run kinds, checked as
+/// Tekton's admission checks them (`stepyard lint` on a folder of runs) but never stored.
+public enum LintedKind: String, Sendable, Hashable, CaseIterable {
+    case task = "Task"
+    case stepAction = "StepAction"
+    case pipeline = "Pipeline"
+    case taskRun = "TaskRun"
+    case pipelineRun = "PipelineRun"
+
+    /// The `apiVersion`s Tekton serves for this kind.
+    public var apiVersions: [String] {
+        switch self {
+        case .stepAction: return ["tekton.dev/v1beta1", "tekton.dev/v1alpha1"]
+        default: return ["tekton.dev/v1", "tekton.dev/v1beta1"]
+        }
+    }
+
+    /// The stored kind, for the three Stepyard stores.
+    public var resourceKind: ResourceKind? { ResourceKind(kindName: rawValue) }
 }

@@ -35,6 +35,9 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible, Expressi
         JSONPointer(tokens: tokens + [String(index)])
     }
 
+    /// The pointer one level up (the root stays the root).
+    public var parent: JSONPointer { JSONPointer(tokens: Array(tokens.dropLast())) }
+
     public static func / (lhs: JSONPointer, rhs: String) -> JSONPointer { lhs.appending(rhs) }
     public static func / (lhs: JSONPointer, rhs: Int) -> JSONPointer { lhs.appending(rhs) }
 

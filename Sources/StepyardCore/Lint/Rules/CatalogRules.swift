@@ -5,8 +5,7 @@ public struct CatalogRules: LintRuleSet {
     public init() {}
 
     public func check(_ context: inout LintContext) {
-        guard let location = context.location else { return }
-        let resource = context.resource
+        guard let location = context.location, let resource = context.resource else { return }
         let metadata = resource.metadata
 
         if location.kind != resource.kind {
