@@ -110,7 +110,7 @@ struct ResolutionTests {
     }
 
     /// The basic StepAction of the docs: env, command and args become the step; Tekton replaces image, workingDir and
-    /// securityContext with the StepAction's (set or not); results become step results.
+    /// securityContext with the StepAction's (set or not); results become step results, typed as Tekton defaulted them.
     @Test func fieldsComeFromTheStepAction() throws {
         let source = MemorySource()
         source.add(.stepAction, "example-stepaction-name", "0.1.0", stepActionYAML("example-stepaction-name", """
@@ -129,7 +129,7 @@ struct ResolutionTests {
             """))
         let step = try #require(try resolve(source, .task, "demo").document["spec"]?["steps"]?.arrayValue?.first)
         #expect(step == ["name": "list", "image": "ubuntu", "command": ["ls"], "args": ["-lh"], "env": [["name": "HOME", "value": "/home"]],
-                         "results": [["name": "listing"]], "onError": "continue"])
+                         "results": [["name": "listing", "type": "string"]], "onError": "continue"])
     }
 
     /// Defaults may use other params; extra or missing params, and circular defaults, are errors naming the step.

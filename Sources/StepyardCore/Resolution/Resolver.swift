@@ -123,7 +123,8 @@ public struct Resolver {
                 continue
             }
             let stepAction = try lookup(.stepAction, name, pins: pins, chain: chain, lock: &lock)
-            out.append(try StepActionInliner.inline(step, stepAction: stepAction.resource, reference: stepAction.lockEntry.reference).json)
+            out.append(try StepActionInliner.inline(step, stepAction: stepAction.resource, reference: stepAction.lockEntry.reference,
+                                                    taskParams: ResourceSpec(fields: spec).params).json)
         }
         var spec = spec
         spec["steps"] = .array(out)

@@ -20,10 +20,20 @@ public enum StepActionInliner {
     static let alwaysReplaced: Set<String> = ["image", "workingDir", "securityContext"]
 
     /// The concrete step for `step` (which has a `ref`) using `stepAction`'s spec.
-    /// - Parameter reference: how to name the StepAction in errors (`stepaction/git-clone@0.2.0`).
-    public static func inline(_ step: Step, stepAction: TektonResource, reference: String) throws(ResolutionError) -> Step {
+    /// - Parameters:
+    ///   - reference: how to name the StepAction in errors (`stepaction/git-clone@0.2.0`).
+    ///   - taskParams: the params of the Task the step belongs to: a Task object param passed whole
+    ///     (`$(params.obj[*])`) is merged key by key with the StepAction param's default, as Tekton merges the run's
+    ///     object with it, so a key the Task's object does not have takes the StepAction's default.
+    public static func inline(_ step: Step, stepAction: TektonResource, reference: String,
+                              taskParams: [ParamSpec] = []) throws(ResolutionError) -> Step {
         let stepName = step.name ?? "(unnamed)"
-        let bindings = try bind(step, stepAction.spec.params, stepName: stepName, reference: reference)
+        let taskObjectKeys = Dictionary(taskParams.compactMap { param -> (String, Set<String>)? in
+            guard let name = param.name, param.type == .object else { return nil }
+            let keys = param.properties.map { Set($0.keys) } ?? Set(param.defaultValue?.objectValue?.keys ?? [])
+            return (name, keys)
+        }, uniquingKeysWith: { a, _ in a })
+        let bindings = try bind(step, stepAction.spec.params, stepName: stepName, reference: reference, taskObjectKeys: taskObjectKeys)
         let spec = stepAction.spec.fields
         var out = OrderedDictionary<String, JSONValue>()
         if let name = step.fields["name"] { out["name"] = name }
@@ -31,12 +41,29 @@ public enum StepActionInliner {
             guard let value = spec[field], !isEmpty(value) else { continue }
             out[field] = try substitute(value, field: field, bindings: bindings, stepName: stepName, reference: reference)
         }
+        if case .array(let results)? = out["results"] { out["results"] = .array(results.map(defaultedResult)) }
         for (key, value) in step.fields where key != "name" && key != "ref" && key != "params" {
             if out[key] != nil { continue }
             if alwaysReplaced.contains(key) { continue }  // Tekton takes these from the StepAction, set or not
             out[key] = value
         }
         return Step(fields: out)
+    }
+
+    /// `StepResult.SetDefaults`, which Tekton applied to the StepAction when it was created: no type is `string`
+    /// (`object` with `properties`), and so is an object key without a type.
+    private static func defaultedResult(_ result: JSONValue) -> JSONValue {
+        guard case .object(var fields) = result else { return result }
+        if (fields["type"]?.stringValue ?? "").isEmpty {
+            fields["type"] = .string(fields["properties"].map { $0 != .null } ?? false ? "object" : "string")
+        }
+        if case .object(var properties)? = fields["properties"] {
+            for (key, spec) in properties where (spec["type"]?.stringValue ?? "").isEmpty {
+                properties[key] = ["type": "string"]
+            }
+            fields["properties"] = .object(properties)
+        }
+        return .object(fields)
     }
 
     private static func isEmpty(_ value: JSONValue) -> Bool {
@@ -57,10 +84,13 @@ public enum StepActionInliner {
         case array([String])
         case object(OrderedDictionary<String, String>)
         /// A whole reference carried over: `$(params.files)` (a Task array or object param) or `$(steps.s.results.r)`.
-        case reference(root: String)
+        /// For a Task object param whose keys are known, `defaults` holds the StepAction default's values of the keys
+        /// the Task's object does not have.
+        case reference(root: String, defaults: [String: String] = [:])
     }
 
-    static func bind(_ step: Step, _ params: [ParamSpec], stepName: String, reference: String) throws(ResolutionError) -> [String: Binding] {
+    static func bind(_ step: Step, _ params: [ParamSpec], stepName: String, reference: String,
+                     taskObjectKeys: [String: Set<String>] = [:]) throws(ResolutionError) -> [String: Binding] {
         let declared = OrderedDictionary(params.compactMap { p in p.name.map { ($0, p) } }, uniquingKeysWith: { a, _ in a })
         let passed = step.params
         let extra = passed.compactMap(\.name).filter { declared[$0] == nil }
@@ -69,6 +99,17 @@ public enum StepActionInliner {
         }
         var values: [String: JSONValue] = [:]
         for binding in passed { if let name = binding.name, let value = binding.value { values[name] = value } }
+        // A step reference in a value must name a result (Tekton: "must be one of the form steps.<stepName>.results…").
+        for (_, value) in values.sorted(by: { $0.key < $1.key }) {
+            for text in value.allStrings {
+                for ref in VariableReference.all(in: text, root: "steps") {
+                    guard case .key(let key) = ref.selector, key.hasPrefix("results."), key.count > "results.".count else {
+                        throw .params(step: stepName, reference: reference,
+                                      message: "\(ref.text) is not a step result: write $(steps.<step>.results.<result>) or $(steps.<step>.results.<object>.<key>)")
+                    }
+                }
+            }
+        }
         let missing = declared.filter { values[$0.key] == nil && ($0.value.defaultValue == nil || $0.value.defaultValue == .null) }.map(\.key)
         if !missing.isEmpty {
             throw .params(step: stepName, reference: reference, message: "non-existent params in Step: \(missing.sorted())")
@@ -77,7 +118,16 @@ public enum StepActionInliner {
         var pendingDefaults: [(String, String)] = []
         for (name, spec) in declared {
             if let value = values[name] {
-                bindings[name] = try binding(value, type: spec.type, defaults: spec.defaultValue, name: name, stepName: stepName, reference: reference)
+                var bound = try binding(value, type: spec.type, defaults: spec.defaultValue, name: name, stepName: stepName, reference: reference)
+                if case .reference(let root, _) = bound, spec.type == .object, root.hasPrefix("params."),
+                   let keys = taskObjectKeys[String(root.dropFirst("params.".count))] {
+                    var defaults: [String: String] = [:]
+                    for (key, value) in spec.defaultValue?.objectValue ?? [:] where !keys.contains(key) {
+                        defaults[key] = value.stringValue ?? ParameterSchema.tektonValue(value).stringValue ?? value.serialized()
+                    }
+                    bound = .reference(root: root, defaults: defaults)
+                }
+                bindings[name] = bound
             } else if case .string(let text)? = spec.defaultValue, text.contains("$(params.") {
                 pendingDefaults.append((name, text))
             } else if let value = spec.defaultValue {
@@ -140,7 +190,8 @@ public enum StepActionInliner {
         case ("params", .whole), ("params", .star):
             return "params." + ref.name
         case ("steps", .key(let key)) where key.hasPrefix("results."):
-            return String(text.dropFirst(2).dropLast())
+            // `$(steps.s.results.r[*])` and `$(steps.s.results.r)` name the same array: carry it without `[*]`.
+            return String(text.dropFirst(2).dropLast()).dropSuffix("[*]")
         default:
             return nil
         }
@@ -181,7 +232,7 @@ public enum StepActionInliner {
         switch (bindings[ref.name], ref.selector) {
         case (.array(let items)?, .whole), (.array(let items)?, .star):
             return items
-        case (.reference(let root)?, .whole), (.reference(let root)?, .star):
+        case (.reference(let root, _)?, .whole), (.reference(let root, _)?, .star):
             return ["$(" + root + "[*])"]
         default:
             return nil
@@ -205,11 +256,11 @@ public enum StepActionInliner {
                         throw .params(step: stepName, reference: reference, message: "\(ref.text): \"\(ref.name)\" has no key \"\(key)\"")
                     }
                     return value
-                case (.reference(let root), .index(let i)):
+                case (.reference(let root, _), .index(let i)):
                     return "$(\(root)[\(i)])"
-                case (.reference(let root), .key(let key)):
-                    return "$(\(root).\(key))"
-                case (.reference(let root), .whole), (.reference(let root), .star):
+                case (.reference(let root, let defaults), .key(let key)):
+                    return defaults[key] ?? "$(\(root).\(key))"
+                case (.reference(let root, _), .whole), (.reference(let root, _), .star):
                     return "$(\(root))"
                 default:
                     throw .params(step: stepName, reference: reference, message: "\(ref.text) cannot be used here: \"\(ref.name)\" is not a string")
