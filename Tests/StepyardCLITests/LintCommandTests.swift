@@ -70,6 +70,33 @@ struct LintCommandTests {
         #expect(await StepyardMain.run(["--help"]).exitCode == 0)
     }
 
+    /// `--feature-flag` lints as a cluster with those flags: a flag-dependent error names its flag and is gone with
+    /// it; an unknown key or a bad value is a usage error naming the key.
+    @Test func featureFlags() async throws {
+        let dir = try TemporaryDirectory()
+        let task = try dir.write("enum.yaml", text: """
+            apiVersion: tekton.dev/v1
+            kind: Task
+            metadata: {name: pick}
+            spec:
+              params:
+                - {name: mode, enum: [fast, safe], default: fast}
+              steps: [{name: a, image: alpine, args: ["$(params.mode)"]}]
+            """)
+        let byDefault = await StepyardMain.run(["lint", task])
+        #expect(byDefault.exitCode == 1)
+        #expect(byDefault.stdout.contains("enum.yaml:6: error: enum on param \"mode\" requires the feature flag enable-param-enum to be \"true\""))
+        #expect(byDefault.stdout.contains("--feature-flag enable-param-enum=true"))
+        #expect(await StepyardMain.run(["lint", task, "--feature-flag", "enable-param-enum=true"]).exitCode == 0)
+        let unknown = await StepyardMain.run(["lint", task, "--feature-flag", "enable-parm-enum=true"])
+        #expect(unknown.exitCode == 2)
+        #expect(unknown.stderr.contains("unknown feature flag \"enable-parm-enum\""))
+        let bad = await StepyardMain.run(["lint", task, "--feature-flag", "enable-api-fields=gamma"])
+        #expect(bad.exitCode == 2)
+        #expect(bad.stderr.contains("enable-api-fields cannot be \"gamma\": use stable, beta, alpha"))
+        #expect(await StepyardMain.run(["lint", task, "--feature-flag", "enable-param-enum"]).exitCode == 2)
+    }
+
     /// Hostile files each give one clear error finding naming the file; the run goes on to the next file.
     @Test func hostileFiles() async throws {
         let dir = try TemporaryDirectory()

@@ -6,6 +6,8 @@ struct RuleCase: CustomTestStringConvertible, Sendable {
     var rule: String
     var failing: String
     var passing: String
+    /// The cluster's feature flags the passing document is linted for (the failing one: Tekton's defaults).
+    var passingFlags: [String: String] = [:]
     var testDescription: String { rule }
 }
 
@@ -29,18 +31,21 @@ extension String {
 }
 
 /// The rules (error or warning) the linter reports for a document at `path`.
-func ruleIDs(_ yaml: String, path: String = "demo.yaml") -> [String] {
+func ruleIDs(_ yaml: String, path: String = "demo.yaml", flags: [String: String] = [:]) -> [String] {
     let file = LoadedFile(path: path, bytes: Array(yaml.utf8))
-    return Linter().lint(file).filter { $0.severity != .note }.map(\.rule)
+    return Linter(flags: try! FeatureFlags(flags)).lint(file).filter { $0.severity != .note }.map(\.rule)
 }
+
+let paramEnum = ["enable-param-enum": "true"]
 
 let step = "steps:\n  - name: build\n    image: alpine:3.20\n    script: echo hi\n"
 
 let ruleCases: [RuleCase] = [
     RuleCase(rule: "tekton.api-version", failing: task(step, apiVersion: "tekton.dev/v2"), passing: task(step, apiVersion: "tekton.dev/v1beta1")),
     RuleCase(rule: "tekton.field-type", failing: task("steps:\n  - name: build\n    image: alpine\n    command: echo"), passing: task("steps:\n  - name: build\n    image: alpine\n    command: [echo]")),
-    RuleCase(rule: "tekton.name", failing: task(step, name: "my.task"), passing: task(step, name: "my-task")),
-    RuleCase(rule: "kubernetes.name", failing: task(step, name: "MyTask"), passing: task(step, name: "mytask")),
+    RuleCase(rule: "tekton.name", failing: task(step, name: "MyTask"), passing: task(step, name: "my.task")),
+    RuleCase(rule: "tekton.name", failing: task(step, name: String(repeating: "a", count: 64)), passing: task(step, name: String(repeating: "a", count: 63))),
+    RuleCase(rule: "tekton.unknown-field", failing: task("steps:\n  - name: a\n    image: x\n    scirpt: echo\n"), passing: task(step)),
     RuleCase(rule: "stepyard.name", failing: "apiVersion: tekton.dev/v1\nkind: Task\nmetadata:\n  generateName: x-\nspec:\n" + step.indented(2), passing: task(step)),
     RuleCase(rule: "tekton.param-name", failing: task("params:\n  - name: 1url\n" + step), passing: task("params:\n  - name: _url.v2\n" + step)),
     RuleCase(rule: "tekton.param-name", failing: task("params:\n  - name: cfg\n    type: object\n    properties:\n      a.b: {}\n" + step), passing: task("params:\n  - name: cfg\n    type: object\n    properties:\n      a-b: {}\n" + step)),
@@ -50,9 +55,10 @@ let ruleCases: [RuleCase] = [
     RuleCase(rule: "tekton.param-default", failing: task("params:\n  - name: a\n    type: string\n    default: [x]\n" + step), passing: task("params:\n  - name: a\n    type: string\n    default: 3\n" + step)),
     RuleCase(rule: "tekton.param-object", failing: task("params:\n  - name: a\n    type: object\n" + step), passing: task("params:\n  - name: a\n    type: object\n    properties:\n      k: {type: string}\n" + step)),
     RuleCase(rule: "tekton.param-object", failing: task("params:\n  - name: a\n    properties:\n      k: {type: array}\n" + step), passing: task("params:\n  - name: a\n    properties:\n      k: {}\n" + step)),
-    RuleCase(rule: "tekton.param-enum", failing: task("params:\n  - name: a\n    enum: [x, y]\n    default: z\n" + step), passing: task("params:\n  - name: a\n    enum: [x, y]\n    default: x\n" + step)),
-    RuleCase(rule: "tekton.param-enum", failing: task("params:\n  - name: a\n    type: array\n    enum: [x]\n" + step), passing: task("params:\n  - name: a\n    enum: [x]\n" + step)),
-    RuleCase(rule: "tekton.param-enum", failing: task("params:\n  - name: a\n    enum: [x, x]\n" + step), passing: task("params:\n  - name: a\n    enum: []\n" + step)),
+    RuleCase(rule: "tekton.param-enum", failing: task("params:\n  - name: a\n    enum: [x, y]\n    default: z\n" + step), passing: task("params:\n  - name: a\n    enum: [x, y]\n    default: x\n" + step), passingFlags: paramEnum),
+    RuleCase(rule: "tekton.param-enum", failing: task("params:\n  - name: a\n    type: array\n    enum: [x]\n" + step), passing: task("params:\n  - name: a\n    enum: [x]\n" + step), passingFlags: paramEnum),
+    RuleCase(rule: "tekton.param-enum", failing: task("params:\n  - name: a\n    enum: [x, x]\n" + step), passing: task("params:\n  - name: a\n    enum: []\n" + step), passingFlags: paramEnum),
+    RuleCase(rule: "tekton.feature-flag", failing: task("params:\n  - name: a\n    enum: [x]\n" + step), passing: task("params:\n  - name: a\n" + step)),
     RuleCase(rule: "tekton.steps-required", failing: task("description: nothing\n"), passing: task(step)),
     RuleCase(rule: "tekton.step-name", failing: task("steps:\n  - name: Build_It\n    image: alpine\n"), passing: task("steps:\n  - name: build-it\n    image: alpine\n")),
     RuleCase(rule: "tekton.step-unique", failing: task("steps:\n  - {name: a, image: x}\n  - {name: a, image: x}\n"), passing: task("steps:\n  - {name: a, image: x}\n  - {name: b, image: x}\n  - {image: x}\n  - {image: x}\n")),
@@ -65,8 +71,8 @@ let ruleCases: [RuleCase] = [
     RuleCase(rule: "tekton.volume-mount", failing: task("steps:\n  - name: a\n    image: x\n    volumeMounts: [{name: v, mountPath: /tekton/../tekton/results}]\n"), passing: task("steps:\n  - name: a\n    image: x\n    volumeMounts: [{name: v, mountPath: /tekton/home/x}]\n")),
     RuleCase(rule: "tekton.volume-mount", failing: task("steps:\n  - name: a\n    image: x\n    volumeMounts: [{name: tekton-internal-x, mountPath: /x}]\n"), passing: task("steps:\n  - name: a\n    image: x\n    volumeMounts: [{name: internal-x, mountPath: /x}]\n")),
     RuleCase(rule: "tekton.on-error", failing: task("steps:\n  - name: a\n    image: x\n    onError: ignore\n"), passing: task("params: [{name: e}]\nsteps:\n  - name: a\n    image: x\n    onError: $(params.e)\n")),
-    RuleCase(rule: "tekton.on-error", failing: task("steps:\n  - name: a\n    image: x\n    onError: continueAndFail\n", apiVersion: "tekton.dev/v1beta1"), passing: task("steps:\n  - name: a\n    image: x\n    onError: continueAndFail\n")),
-    RuleCase(rule: "tekton.alpha-field", failing: task("steps:\n  - name: a\n    image: x\n    stdoutConfig: {path: /x}\n"), passing: task(step)),
+    RuleCase(rule: "tekton.on-error", failing: task("steps:\n  - name: a\n    image: x\n    onError: continueAndFail\n"), passing: task("steps:\n  - name: a\n    image: x\n    onError: stopAndFail\n")),
+    RuleCase(rule: "tekton.feature-flag", failing: task("steps:\n  - name: a\n    image: x\n    stdoutConfig: {path: /x}\n"), passing: task("steps:\n  - name: a\n    image: x\n    stdoutConfig: {path: /x}\n"), passingFlags: ["enable-api-fields": "alpha"]),
     RuleCase(rule: "tekton.step-result-reference", failing: task("steps:\n  - name: a\n    image: $(steps.b.results.img)\n"), passing: task("steps:\n  - name: a\n    image: x\n    args: [$(steps.b.results.img)]\n")),
     RuleCase(rule: "tekton.sidecar", failing: task(step + "sidecars:\n  - name: db\n"), passing: task(step + "sidecars:\n  - name: db\n    image: postgres:16\n")),
     RuleCase(rule: "tekton.volume-unique", failing: task(step + "volumes: [{name: v}, {name: v}]\n"), passing: task(step + "volumes: [{name: v}, {name: w}]\n")),
@@ -107,7 +113,7 @@ struct LintRuleTests {
     func rule(_ c: RuleCase) {
         let failing = ruleIDs(c.failing)
         #expect(failing.contains(c.rule), "expected \(c.rule) in \(failing)\n\(c.failing)")
-        let passing = ruleIDs(c.passing)
+        let passing = ruleIDs(c.passing, flags: c.passingFlags)
         #expect(passing.isEmpty, "expected no findings, got \(passing)\n\(c.passing)")
     }
 

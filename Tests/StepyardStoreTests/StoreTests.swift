@@ -36,6 +36,28 @@ struct StoreTests {
         #expect(try await store.indexSnapshot() == before)
     }
 
+    /// The gate admits what the store's clusters admit: with Tekton's defaults an `enum` param is refused naming its
+    /// flag; a store created with `enable-param-enum` publishes it, and keeps the flag across reopening.
+    @Test func featureFlagsOfTheClusters() async throws {
+        let enumParam = "  params:\n    - {name: mode, enum: [fast, safe], default: fast}\n"
+        let yaml = taskYAML("pick", "1.0.0").replacingOccurrences(of: "\n  steps:\n", with: "\n" + enumParam + "  steps:\n")
+        #expect(yaml.contains("enum: [fast, safe]"))
+        let (plain, _plainDir) = try makeStore()
+        _ = _plainDir
+        let error = await #expect(throws: StoreError.self) { try await plain.publish(request(yaml), author: alice) }
+        guard case .invalidDocument(_, let findings)? = error else {
+            Issue.record("expected the document to be refused, got \(String(describing: error))")
+            return
+        }
+        #expect(findings.map(\.rule) == ["tekton.feature-flag"])
+        #expect(findings.first?.message.contains("enable-param-enum") == true)
+        let dir = try TemporaryDirectory()
+        let url = dir.url.appendingPathComponent("store")
+        let flagged = try Store.initialize(at: url, featureFlags: try FeatureFlags(["enable-param-enum": "true"]), author: alice)
+        #expect(try await flagged.publish(request(yaml), author: alice).outcome == .published)
+        #expect(try Store.open(at: url).featureFlags.enableParamEnum)
+    }
+
     /// Versions are immutable: the same content again is a no-op, other content is refused, nothing written.
     @Test func immutableVersions() async throws {
         let (store, _dir) = try makeStore()

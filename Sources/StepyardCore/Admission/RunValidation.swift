@@ -144,10 +144,9 @@ enum RunValidation {
         }
     }
 
+    /// `PipelineRunSpec.Validate` (create): see `PipelineRunValidation`.
     static func validatePipelineRun(_ spec: ResourceSpec, at base: JSONPointer, isV1: Bool, _ context: inout LintContext) {
-        if let pipelineSpec = ResourceSpec(spec.fields["pipelineSpec"]) {
-            PipelineValidation.validate(pipelineSpec, at: base / "pipelineSpec", isV1: isV1, placement: .embedded, &context)
-        }
+        PipelineRunValidation.validate(spec, at: base, isV1: isV1, &context)
     }
 
     // MARK: PipelineRun

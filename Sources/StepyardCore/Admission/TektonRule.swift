@@ -60,6 +60,9 @@ public enum TektonRule: String, Sendable, CaseIterable {
     case run = "tekton.run"
     case runTimeout = "tekton.run-timeout"
     case runWorkspace = "tekton.run-workspace"
+    // Pipelines (continued).
+    case executionStatus = "tekton.execution-status"
+    case variablePrefix = "tekton.variable-prefix"
 
     public var id: String { rawValue }
 }

@@ -30,7 +30,7 @@ extension Store {
             let bytes = FileManager.default.contents(atPath: folder.url.appendingPathComponent(folder.name + ".yaml").path).map(Array.init)
             sources.append((folder, display, bytes))
         }
-        let checked = ImportCheck.run(sources.map { ($0.folder, $0.bytes) })
+        let checked = ImportCheck.run(sources.map { ($0.folder, $0.bytes) }, flags: featureFlags)
         var accepted: [(key: VersionKey, files: [String: [UInt8]?], digest: String)] = []
         var known: [String: JSONValue] = [:]
         for (source, check) in zip(sources, checked) {
@@ -112,9 +112,9 @@ enum ImportCheck: Sendable {
 
     /// Checks every folder's main file on all cores; results in input order. Tekton-rule errors refuse a
     /// version; catalog convention problems are findings only.
-    static func run(_ folders: [(Store.VersionFolder, [UInt8]?)]) -> [ImportCheck] {
+    static func run(_ folders: [(Store.VersionFolder, [UInt8]?)], flags: FeatureFlags) -> [ImportCheck] {
         let results = Slots<ImportCheck>(count: folders.count, initial: .refused(""))
-        let linter = Linter()
+        let linter = Linter(flags: flags)
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 4, folders.count))
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             var i = worker

@@ -56,7 +56,7 @@ extension Store {
         let namespace = try namespace(of: ResourceRef(namespace: request.department, kind: candidate.kind, name: candidate.name))
         let key = VersionKey(namespace: namespace, kind: candidate.kind, name: candidate.name, version: candidate.version.spelling)
         // The linter sees the file where it will live, so the catalog conventions apply.
-        let findings = Linter().lint(LoadedFile(path: RepositoryLayout.mainFile(of: key, organisation: organisation), bytes: request.document))
+        let findings = Linter(flags: featureFlags).lint(LoadedFile(path: RepositoryLayout.mainFile(of: key, organisation: organisation), bytes: request.document))
         let errors = findings.filter { $0.severity == .error }
         if !errors.isEmpty {
             throw .invalidDocument(path: request.sourcePath, findings: errors.map { var f = $0; f.path = request.sourcePath; return f })

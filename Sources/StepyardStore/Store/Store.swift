@@ -17,15 +17,19 @@ public actor Store {
     public nonisolated let directory: URL
     /// The organisation namespace's name (`tekton` unless configured at `init`).
     public nonisolated let organisation: String
+    /// The feature flags of the Tekton clusters the store serves (`stepyard init --feature-flag`, kept in
+    /// `stepyard.json`): the gate lints every version for them, so what enters is what those clusters admit.
+    public nonisolated let featureFlags: FeatureFlags
     let git: GitRepository
     let index: IndexDatabase
     /// Parsed resources by digest, for resolution.
     let documents = DocumentCache()
     static let branch = "refs/heads/main"
 
-    private init(directory: URL, organisation: String, git: GitRepository, index: IndexDatabase) {
+    private init(directory: URL, settings: Settings, git: GitRepository, index: IndexDatabase) {
         self.directory = directory
-        self.organisation = organisation
+        self.organisation = settings.organisation
+        self.featureFlags = settings.featureFlags
         self.git = git
         self.index = index
     }
@@ -34,8 +38,10 @@ public actor Store {
     static func indexPath(_ directory: URL) -> String { directory.appendingPathComponent("index.sqlite").path }
 
     /// Creates a store in `directory` (made if missing) with a first commit holding its settings.
+    /// - Parameter featureFlags: the Tekton feature flags of the clusters it serves (Tekton's defaults unless set).
     /// - Throws: `StoreError.alreadyExists` when the directory already holds one.
-    public static func initialize(at directory: URL, organisation: String = "tekton", author: Author) throws(StoreError) -> Store {
+    public static func initialize(at directory: URL, organisation: String = "tekton", featureFlags: FeatureFlags = .defaults,
+                                  author: Author) throws(StoreError) -> Store {
         if let problem = ResourceName.problem(with: organisation) { throw .invalidName(problem) }
         let repoPath = repositoryPath(directory)
         if FileManager.default.fileExists(atPath: repoPath) { throw .alreadyExists(directory.path) }
@@ -48,7 +54,11 @@ public actor Store {
         } catch {
             throw .io("cannot create \(directory.path): \(error.localizedDescription)")
         }
-        let settings: JSONValue = .object(["organisation": .string(organisation)])
+        var settings: JSONValue = .object(["organisation": .string(organisation)])
+        if !featureFlags.overrides.isEmpty, case .object(var fields) = settings {
+            fields["featureFlags"] = .object(.init(uniqueKeysWithValues: featureFlags.overrides.sorted(by: { $0.key < $1.key }).map { ($0.key, JSONValue.string($0.value)) }))
+            settings = .object(fields)
+        }
         do {
             let commit = try git.commit(changes: [RepositoryLayout.settingsFile: Array((settings.serialized(pretty: true) + "\n").utf8)],
                                         parent: nil, author: signature(author), message: "Create the Stepyard store (organisation \(organisation))")
@@ -66,31 +76,47 @@ public actor Store {
         guard FileManager.default.fileExists(atPath: repoPath) else { throw .notAStore(directory.path) }
         let git: GitRepository
         do { git = try GitRepository.open(at: repoPath) } catch { throw .git(error) }
-        let organisation = try readOrganisation(git)
+        let settings = try readSettings(git)
         let index = try openIndex(directory)
-        let store = Store(directory: directory, organisation: organisation, git: git, index: index)
+        let store = Store(directory: directory, settings: settings, git: git, index: index)
         do {
             _ = try store.catchUpSync()
         } catch {
             // An index that cannot take the catch-up is rebuilt from scratch.
             let fresh = try rebuildIndexFile(directory)
-            let rebuilt = Store(directory: directory, organisation: organisation, git: git, index: fresh)
+            let rebuilt = Store(directory: directory, settings: settings, git: git, index: fresh)
             do { _ = try rebuilt.catchUpSync() } catch { throw .index("\(error)") }
             return rebuilt
         }
         return store
     }
 
-    private static func readOrganisation(_ git: GitRepository) throws(StoreError) -> String {
+    /// What `stepyard.json` holds.
+    struct Settings {
+        var organisation = "tekton"
+        var featureFlags = FeatureFlags.defaults
+    }
+
+    private static func readSettings(_ git: GitRepository) throws(StoreError) -> Settings {
+        let document: JSONValue
         do {
             guard let head = try git.resolve(branch),
                   let bytes = try git.file(RepositoryLayout.settingsFile, at: head),
-                  let settings = try? JSONValue(parsingJSON: String(decoding: bytes, as: UTF8.self)),
-                  let name = settings["organisation"]?.stringValue else { return "tekton" }
-            return name
+                  let settings = try? JSONValue(parsingJSON: String(decoding: bytes, as: UTF8.self)) else { return Settings() }
+            document = settings
         } catch {
             throw .git(error)
         }
+        var settings = Settings()
+        if let name = document["organisation"]?.stringValue { settings.organisation = name }
+        var flags: [String: String] = [:]
+        for (key, value) in document["featureFlags"]?.objectValue ?? [:] { flags[key] = value.stringValue ?? "\(value)" }
+        do {
+            settings.featureFlags = try FeatureFlags(flags)
+        } catch {
+            throw .refused("\(RepositoryLayout.settingsFile) in the repository: featureFlags: \(error)")
+        }
+        return settings
     }
 
     private static func openIndex(_ directory: URL) throws(StoreError) -> IndexDatabase {
