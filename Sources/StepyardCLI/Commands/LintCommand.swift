@@ -11,7 +11,10 @@ struct LintCommand: OutputCommand {
             Files are read as given; directories recursively (*.yaml, *.yml). Tasks, StepActions, Pipelines, \
             TaskRuns and PipelineRuns are checked as Tekton's admission checks them, with Tekton's default feature \
             flags unless --feature-flag says otherwise (a check that depends on a flag names it). Files laid out as \
-            a Tekton catalog (<kind>/<name>/<version>/<name>.yaml) are also checked against the catalog conventions.
+            a Tekton catalog (<kind>/<name>/<version>/<name>.yaml) are also checked against the catalog conventions; \
+            with --publish every file is checked as stepyard publish checks it: the catalog conventions wherever it \
+            is, and exactly one Task, StepAction or Pipeline per file. (Publish also resolves every reference against \
+            the store, which lint, without a store, cannot.)
 
             Exit status: 0 no error, 1 at least one error, 2 unreadable path or usage error.
             """
@@ -25,6 +28,9 @@ struct LintCommand: OutputCommand {
 
     @Option(name: .long, help: "Lowest severity shown in text output: error, warning or note (JSON always has all).")
     var minSeverity: Severity = .warning
+
+    @Flag(name: .long, help: "Check each file as stepyard publish would (catalog conventions wherever it is).")
+    var publish = false
 
     @Option(name: .customLong("feature-flag"),
             help: ArgumentHelp("A feature flag of the cluster to lint for, as in its feature-flags ConfigMap (repeatable).",
@@ -45,7 +51,7 @@ struct LintCommand: OutputCommand {
             return CommandOutput(stderr: "stepyard lint: --feature-flag: \(error)\n", exitCode: ExitStatus.usage)
         }
         let loader = YAMLLoader()
-        let linter = Linter(flags: flags)
+        let linter = Linter(flags: flags, publishing: publish)
         var findings: [Finding] = []
         for path in files {
             let file: LoadedFile

@@ -26,10 +26,10 @@ enum MatrixValidation {
                               "the matrix of pipeline task \"\(task.name)\" makes \(count == Int.max ? "too many" : String(count)) combinations; Tekton allows at most \(maxCombinations) (default-max-matrix-combinations-count)")
             }
             // validateUniqueParams
-            for (index, include) in (task.task.fields["matrix"]?["include"]?.arrayValue ?? []).enumerated() {
-                ParamValidation.validateBindings(include["params"]?.arrayValue ?? [], at: at / "include" / index / "params", &context)
+            for include in task.matrixInclude {
+                PipelineValidation.validateDuplicateParameters(include.params, of: task, &context)
             }
-            ParamValidation.validateBindings(task.task.fields["matrix"]?["params"]?.arrayValue ?? [], at: at / "params", &context)
+            PipelineValidation.validateDuplicateParameters(task.matrixParams, of: task, &context)
         }
         // validateParameterInOneOfMatrixOrParams
         let matrixNames = Set((task.matrixParams + task.matrixInclude.flatMap(\.params)).map(\.name))

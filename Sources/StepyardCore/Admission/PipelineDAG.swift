@@ -5,9 +5,10 @@ enum PipelineDAG {
     enum Failure: Equatable {
         /// `addPipelineTask`: a second task with this name (`index` is the later one's).
         case duplicate(name: String, index: Int)
-        /// `findCyclesInDependencies`: `task` (the least name left once every task outside a cycle is removed)
-        /// still waits on `dependencies`.
-        case cycle(task: String, dependencies: [String])
+        /// `findCyclesInDependencies`: a cycle, as the path that closes it (`["a", "b", "a"]`). Tekton names the least
+        /// task left once every task that can run is removed, and what it waits on; that task may only wait on a
+        /// cycle, so the cycle itself is followed from it.
+        case cycle(path: [String])
         /// `addLink`: `task` depends on `dependency`, which is no task of the graph.
         case missing(task: String, dependency: String)
     }
@@ -57,7 +58,17 @@ enum PipelineDAG {
                 }
             }
         }
-        guard let first = waiting.keys.min() else { return nil }
-        return .cycle(task: first, dependencies: waiting[first]!.sorted())
+        guard var node = waiting.keys.min() else { return nil }
+        // Every dependency still waited on is itself waiting, so following the least one must come back.
+        var path: [String] = []
+        var seen: [String: Int] = [:]
+        while seen[node] == nil {
+            seen[node] = path.count
+            path.append(node)
+            guard let next = waiting[node]?.min() else { break }
+            node = next
+        }
+        guard let start = seen[node] else { return .cycle(path: path) }
+        return .cycle(path: Array(path[start...]) + [node])
     }
 }

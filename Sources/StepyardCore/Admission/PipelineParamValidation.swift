@@ -43,7 +43,15 @@ extension PipelineValidation {
         ParamValidation.validateUniqueNames(view.params, at: at, &context)
         ParamValidation.validateEnums(view.params, at: at, &context)
         for task in view.all {
-            ParamValidation.validateBindings(task.task.fields["params"]?.arrayValue ?? [], at: task.pointer / "params", &context)
+            validateDuplicateParameters(task.params, of: task, &context)
+        }
+    }
+
+    /// `Params.validateDuplicateParameters`: each name passed once (compared as written, unlike a run's params).
+    static func validateDuplicateParameters(_ params: [PlacedParam], of task: PlacedPipelineTask, _ context: inout LintContext) {
+        var seen: Set<String> = []
+        for param in params where !seen.insert(param.name).inserted {
+            context.error(.paramUnique, at: param.pointer / "name", "param \"\(param.name)\" is passed more than once to pipeline task \"\(task.name)\"")
         }
     }
 
@@ -121,7 +129,7 @@ extension PipelineValidation {
             }
             return
         }
-        validateStringVariable(value, names: names, at: pointer, &context)
+        validateStringVariable(value, names: names, at: pointer, wholeValueAllowed: true, &context)
     }
 
     /// The pattern of `ValidateWholeArrayOrObjectRefInStringVariable`: the whole string is `$(params.NAME[*])`,
@@ -154,14 +162,17 @@ extension PipelineValidation {
     }
 
     /// `validateStringVariable`: declared params, known object keys, no whole object, no whole array.
-    static func validateStringVariable(_ value: String, names: ParamNames, at pointer: JSONPointer, _ context: inout LintContext) {
+    /// `wholeValueAllowed` (a task param's string value, which may be exactly `$(params.NAME[*])`) only shapes the
+    /// advice of a message.
+    static func validateStringVariable(_ value: String, names: ParamNames, at pointer: JSONPointer, wholeValueAllowed: Bool = false,
+                                       _ context: inout LintContext) {
         if let problem = Substitution.unknownVariable(in: value, prefix: "params", known: names.all) {
             reportParamProblem(problem, names: names, at: pointer, &context)
         }
-        validateObjectVariable(value, names: names, at: pointer, &context)
+        validateObjectVariable(value, names: names, at: pointer, wholeValueAllowed: wholeValueAllowed, &context)
         // A reference with too many dots was reported by the first check.
         if let problem = Substitution.prohibitedVariable(in: value, prefix: "params", names: names.arrays), problem.kind != .tooManyDots {
-            reportParamProblem(problem, names: names, at: pointer, &context)
+            reportParamProblem(problem, names: names, wholeValueAllowed: wholeValueAllowed, at: pointer, &context)
         }
     }
 
@@ -179,7 +190,8 @@ extension PipelineValidation {
     /// `validateObjectVariable`: `$(params.OBJECT.KEY)` names a declared key, and no object is used whole. Tekton
     /// tries every object param on every string; only the objects the string mentions can match, so only those are
     /// tried.
-    static func validateObjectVariable(_ value: String, names: ParamNames, at pointer: JSONPointer, _ context: inout LintContext) {
+    static func validateObjectVariable(_ value: String, names: ParamNames, at pointer: JSONPointer, wholeValueAllowed: Bool = false,
+                                       _ context: inout LintContext) {
         guard !names.objectKeys.isEmpty else { return }
         for object in mentionedObjects(in: value, names: names) {
             if let problem = Substitution.unknownVariable(in: value, prefix: "params.\(object)", known: names.objectKeys[object] ?? []) {
@@ -187,7 +199,7 @@ extension PipelineValidation {
             }
         }
         if let problem = Substitution.entireProhibitedVariable(in: value, prefix: "params", names: Set(names.objectKeys.keys)) {
-            reportParamProblem(problem, names: names, object: problem.variable, at: pointer, &context)
+            reportParamProblem(problem, names: names, object: problem.variable, wholeValueAllowed: wholeValueAllowed, at: pointer, &context)
         }
     }
 
@@ -234,8 +246,8 @@ extension PipelineValidation {
     }
 
     /// The sentence for a reference to a pipeline param that `Substitution` found wrong.
-    static func reportParamProblem(_ problem: Substitution.Problem, names: ParamNames, object: String? = nil, at pointer: JSONPointer,
-                                   _ context: inout LintContext) {
+    static func reportParamProblem(_ problem: Substitution.Problem, names: ParamNames, object: String? = nil, wholeValueAllowed: Bool = false,
+                                   at pointer: JSONPointer, _ context: inout LintContext) {
         switch problem.kind {
         case .tooManyDots:
             context.error(.paramReference, at: pointer,
@@ -248,11 +260,13 @@ extension PipelineValidation {
                 context.error(.paramReference, at: pointer, "\(problem.reference) refers to param \"\(problem.variable)\", which is not declared by \(names.declarer)")
             }
         case .wholeValue where object != nil:
+            let whole = wholeValueAllowed ? ", or pass the whole object as the entire value, $(params.\(problem.variable)[*])" : ""
             context.error(.paramObjectUsage, at: pointer,
-                          "\(problem.reference) uses object param \"\(problem.variable)\" whole inside a string; use one key, $(params.\(problem.variable).KEY), or pass the whole object as the entire value, $(params.\(problem.variable)[*])")
+                          "\(problem.reference) uses object param \"\(problem.variable)\" whole, where a string is expected; use one key, $(params.\(problem.variable).KEY)\(whole)")
         case .wholeValue:
+            let whole = wholeValueAllowed ? ", or pass the whole array as the entire value, $(params.\(problem.variable)[*])" : ""
             context.error(.paramArrayUsage, at: pointer,
-                          "\(problem.reference) uses array param \"\(problem.variable)\" whole inside a string; use one element, $(params.\(problem.variable)[0]), or pass the whole array as the entire value, $(params.\(problem.variable)[*])")
+                          "\(problem.reference) uses array param \"\(problem.variable)\" whole, where a string is expected; use one element, $(params.\(problem.variable)[0])\(whole)")
         case .notIsolated:
             context.error(.paramArrayUsage, at: pointer,
                           "\(problem.reference) is not isolated: a whole array param must be the entire element, not part of it")

@@ -225,6 +225,13 @@ enum PipelineRunValidation {
         var tasks: GoDuration?
         var finally: GoDuration?
         var pipeline: GoDuration
+        /// Whether `pipeline` is Tekton's default (the run sets none).
+        var pipelineDefaulted: Bool
+
+        /// The pipeline timeout for messages.
+        var pipelineText: String {
+            "the pipeline timeout \(PipelineRunValidation.goString(pipeline))" + (pipelineDefaulted ? " (Tekton's default: the run sets no timeouts.pipeline)" : "")
+        }
     }
 
     /// The run's `timeouts` after `SetDefaults`: v1 always has them, the pipeline timeout defaulting to 60m;
@@ -232,8 +239,9 @@ enum PipelineRunValidation {
     private static func timeoutFields(_ spec: ResourceSpec, isV1: Bool) -> TimeoutFields? {
         let timeouts = field(spec, "timeouts")
         guard isV1 || timeouts != nil else { return nil }
+        let pipeline = duration(timeouts?["pipeline"])
         return TimeoutFields(tasks: duration(timeouts?["tasks"]), finally: duration(timeouts?["finally"]),
-                             pipeline: duration(timeouts?["pipeline"]) ?? defaultTimeout)
+                             pipeline: pipeline ?? defaultTimeout, pipelineDefaulted: pipeline == nil)
     }
 
     /// `validateTimeoutDuration` on each timeout, then `validatePipelineTimeout`: the tasks and finally timeouts
@@ -253,14 +261,14 @@ enum PipelineRunValidation {
             guard let timeout, pipeline != noTimeout else { continue }
             if timeout == noTimeout {
                 context.error(.runTimeout, at: base / key,
-                              "timeouts.\(key) 0s (no timeout) should be <= the pipeline timeout \(goString(pipeline)): only a pipeline without timeout (timeouts.pipeline: 0s) can have \(key) without one")
+                              "timeouts.\(key) 0s (no timeout) should be <= \(timeouts.pipelineText): only a pipeline without timeout (timeouts.pipeline: 0s) can have \(key) without one")
             } else if timeout > pipeline {
-                context.error(.runTimeout, at: base / key, "timeouts.\(key) \(goString(timeout)) should be <= the pipeline timeout \(goString(pipeline))")
+                context.error(.runTimeout, at: base / key, "timeouts.\(key) \(goString(timeout)) should be <= \(timeouts.pipelineText)")
             }
         }
         if let tasks = timeouts.tasks, let finally = timeouts.finally, GoDuration(nanoseconds: tasks.nanoseconds + finally.nanoseconds) > pipeline {
             context.error(.runTimeout, at: base,
-                          "timeouts.tasks + timeouts.finally (\(goString(tasks)) + \(goString(finally))) should be <= the pipeline timeout \(goString(pipeline))"
+                          "timeouts.tasks + timeouts.finally (\(goString(tasks)) + \(goString(finally))) should be <= \(timeouts.pipelineText)"
                               + (pipeline == noTimeout ? " (Tekton compares the sum even with a pipeline timeout of 0s, no timeout)" : ""))
         }
     }
@@ -318,9 +326,9 @@ enum PipelineRunValidation {
         if let tasks = timeouts?.tasks {
             limit = tasks
             source = "the run's timeouts.tasks"
-        } else if let pipeline = timeouts?.pipeline {
-            limit = pipeline
-            source = "the run's pipeline timeout"
+        } else if let timeouts {
+            limit = timeouts.pipeline
+            source = timeouts.pipelineDefaulted ? "the pipeline timeout (Tekton's default: the run sets no timeouts.pipeline)" : "the run's pipeline timeout"
         } else {
             limit = defaultTimeout
             source = "the default pipeline timeout"

@@ -125,11 +125,11 @@ enum PipelineValidation {
             switch failure {
             case .duplicate:
                 break
-            case .cycle(let name, let on):
-                let task = byName[name]
-                context.error(.pipelineGraph, at: task?.pointer ?? view.base / "tasks",
-                              "the pipeline's tasks form a cycle: task \"\(name)\" depends on \(on.map { "\"\($0)\"" }.joined(separator: ", ")), "
-                                  + "which depend\(on.count == 1 ? "s" : "") on it in turn (runAfter and result references both make dependencies)")
+            case .cycle(let path):
+                let name = path.first ?? ""
+                context.error(.pipelineGraph, at: byName[name]?.pointer ?? view.base / "tasks", path.count == 2
+                              ? "task \"\(name)\" depends on itself (through runAfter or a reference to its own results)"
+                              : "the pipeline's tasks form a cycle, \(path.joined(separator: " → ")) (each depends on the next through runAfter or a result reference)")
             case .missing(let name, let dependency):
                 guard let task = byName[name] else { continue }
                 let finallyNote = view.finallyNames.contains(dependency)
@@ -255,11 +255,13 @@ enum PipelineValidation {
     /// `taskContainsResult`: split at every `$`, each piece must read as a result reference (text after its `)` is
     /// tolerated, text before the first `$` is not) of a task of its section.
     private static func taskContainsResult(_ value: String, view: SpecView) -> ResultValueProblem? {
-        for piece in value.split(separator: "$", omittingEmptySubsequences: false) where !piece.isEmpty {
+        for (index, piece) in value.split(separator: "$", omittingEmptySubsequences: false).enumerated() where !piece.isEmpty {
             var expression = "$" + piece
             if expression.hasPrefix("$(") { expression.removeFirst(2) }
             if expression.hasSuffix(")") { expression.removeLast() }
-            guard let ref = PipelineExpressions.parseTaskExpression(expression) else { return .notAReference("$" + piece) }
+            guard let ref = PipelineExpressions.parseTaskExpression(expression) else {
+                return .notAReference(index == 0 ? String(piece) : "$" + piece)
+            }
             if expression.hasPrefix("tasks"), !view.taskNames.contains(ref.pipelineTask) {
                 return .noSuchTask(name: ref.pipelineTask, section: "tasks")
             }
@@ -299,7 +301,7 @@ enum PipelineValidation {
                               "pipeline result \"\(name)\" refers to task \"\(task)\", but \(view.base.fieldPath).\(section) has no such task\(note)")
             case .notAReference(let piece)? where !reported:
                 context.error(.pipelineResult, at: at,
-                              "pipeline result \"\(name)\": \"\(piece)\" is not a task result reference; Tekton reads the value as result references only, so it cannot start with other text")
+                              "pipeline result \"\(name)\": \"\(piece)\" is not a task result reference; Tekton reads the value as result references only, each starting with $ (text may follow a reference, not precede the first)")
             default:
                 break
             }

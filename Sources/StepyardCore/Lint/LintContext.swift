@@ -14,13 +14,16 @@ public struct LintContext: Sendable {
     public let location: CatalogLocation?
     /// The feature flags of the cluster the document is checked for (Tekton's defaults unless told otherwise).
     public let flags: FeatureFlags
+    /// Linting for a publish: the catalog conventions apply wherever the file is (`stepyard lint --publish`).
+    public let publishing: Bool
     public private(set) var reports: [Report] = []
 
-    public init(path: String, loaded: LoadedDocument, location: CatalogLocation?, flags: FeatureFlags = .defaults) {
+    public init(path: String, loaded: LoadedDocument, location: CatalogLocation?, flags: FeatureFlags = .defaults, publishing: Bool = false) {
         self.path = path
         self.loaded = loaded
         self.location = location
         self.flags = flags
+        self.publishing = publishing
     }
 
     public var kind: LintedKind { loaded.kind }

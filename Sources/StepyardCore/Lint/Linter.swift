@@ -11,10 +11,14 @@ public struct Linter: Sendable {
     public var ruleSets: [any LintRuleSet]
     /// The feature flags the admission checks assume.
     public var flags: FeatureFlags
+    /// Lint as publishing does: catalog conventions wherever a file is, and a file must hold exactly one Task,
+    /// StepAction or Pipeline (what `stepyard publish` and `PUT …/{v}` take).
+    public var publishing: Bool
 
-    public init(ruleSets: [any LintRuleSet] = Linter.standardRuleSets, flags: FeatureFlags = .defaults) {
+    public init(ruleSets: [any LintRuleSet] = Linter.standardRuleSets, flags: FeatureFlags = .defaults, publishing: Bool = false) {
         self.ruleSets = ruleSets
         self.flags = flags
+        self.publishing = publishing
     }
 
     /// Tekton's admission, then the catalog conventions.
@@ -33,6 +37,10 @@ public struct Linter: Sendable {
             findings.append(Finding(path: file.path, line: 0, severity: .warning, rule: "catalog.extra-file",
                                     message: "\(location.fileName) is not the version's main file \(location.name).yaml"))
         }
+        if publishing, file.findings.allSatisfy({ $0.severity != .error }), file.resources.count != 1 {
+            findings.append(Finding(path: file.path, line: 0, severity: .error, rule: "stepyard.one-resource",
+                                    message: "a file to publish holds exactly one Task, StepAction or Pipeline; this one holds \(file.resources.count)"))
+        }
         var withLines: [YAMLDocument]?
         for var loaded in file.documents {
             // As Tekton's decoder reads it: field names that match only without regard to case take the field's spelling.
@@ -41,7 +49,7 @@ public struct Linter: Sendable {
                 loaded.document = schema.canonical(loaded.document)
             }
             var context = LintContext(path: file.path, loaded: loaded, location: file.location?.isMainFile == true ? file.location : nil,
-                                      flags: flags)
+                                      flags: flags, publishing: publishing)
             for ruleSet in ruleSets { ruleSet.check(&context) }
             guard !context.reports.isEmpty else { continue }
             // A file loaded without source lines is read again with them, once, when it has an error or a warning

@@ -61,6 +61,9 @@ extension Store {
         if !errors.isEmpty {
             throw .invalidDocument(path: request.sourcePath, findings: errors.map { var f = $0; f.path = request.sourcePath; return f })
         }
+        // Every reference must resolve: an immutable version that never resolves could not be replaced.
+        let unresolved = try referenceFindings(candidate, namespace: namespace, request: request)
+        if !unresolved.isEmpty { throw .invalidDocument(path: request.sourcePath, findings: unresolved) }
         let title = "\(candidate.kind.rawValue)/\(candidate.name)@\(candidate.version.spelling)"
         let (schema, _) = try Self.effectiveSchema(candidate.resource, sidecar: request.schema, title: title)
         let compatibility = try compatibilityWithPredecessor(candidate, schema: schema, namespace: namespace)

@@ -1,12 +1,15 @@
 /// The Tekton catalog's conventions (TEP-0003), checked when a file sits at
 /// `<kind>/<name>/<version>/<name>.yaml`: the folder decides the kind, name and version, and a
-/// published resource describes itself and says which Tekton it needs.
+/// published resource describes itself and says which Tekton it needs. When linting for a publish
+/// (`LintContext.publishing`), a file anywhere is checked as if it sat where publishing puts it,
+/// `<kind>/<name>/<app.kubernetes.io/version>/<name>.yaml`.
 public struct CatalogRules: LintRuleSet {
     public init() {}
 
     public func check(_ context: inout LintContext) {
-        guard let location = context.location, let resource = context.resource else { return }
+        guard let resource = context.resource else { return }
         let metadata = resource.metadata
+        guard let location = context.location ?? publishLocation(of: resource, &context) else { return }
 
         if location.kind != resource.kind {
             context.error("catalog.kind-folder", at: "/kind",
@@ -37,5 +40,16 @@ public struct CatalogRules: LintRuleSet {
             context.report(.note, "catalog.deprecated", at: "/metadata/annotations",
                            "\(resource.kind.rawValue)/\(location.name)@\(location.version) is deprecated")
         }
+    }
+
+    /// Where publishing files the resource; without a version label there is none (publishing needs it).
+    private func publishLocation(of resource: TektonResource, _ context: inout LintContext) -> CatalogLocation? {
+        guard context.publishing, let name = resource.name, !name.isEmpty else { return nil }
+        guard let version = resource.metadata.versionLabel else {
+            context.error("catalog.version-label", at: "/metadata",
+                          "missing label \(WellKnown.versionLabel): it names the version to publish (e.g. \"1.0.0\")")
+            return nil
+        }
+        return CatalogLocation(path: "\(resource.kind.rawValue)/\(name)/\(version)/\(name).yaml")
     }
 }
