@@ -74,7 +74,8 @@ public struct FeatureFlags: Sendable, Hashable {
         case Key.enableConciseResolverSyntax: enableConciseResolverSyntax = try bool()
         case Key.enableKubernetesSidecar: enableKubernetesSidecar = try bool()
         case Key.disableInlineSpec:
-            disableInlineSpec = Set(value.split(separator: ",").map { String($0).trimmed }.filter { !$0.isEmpty })
+            // Split on commas as Tekton does, spaces kept: " pipeline" is not "pipeline" to Tekton either.
+            disableInlineSpec = Set(value.split(separator: ",").map(String.init))
         case "disable-creds-init", "running-in-environment-with-injected-sidecars", "await-sidecar-readiness",
              "require-git-ssh-secret-known-hosts", "send-cloudevents-for-runs", "enable-provenance-in-status",
              "set-security-context", "set-security-context-read-only-root-filesystem", "keep-pod-on-cancel",

@@ -76,6 +76,7 @@ enum StepValidation {
     /// `validateRef` (`Ref.Validate`, and the same rules for `taskRef`/`pipelineRef` in `RefValidation`): a name, or
     /// a resolver with params; a URL-like name only with concise resolver syntax.
     static func validateRef(_ ref: JSONValue, at: JSONPointer, owner: String, _ context: inout LintContext) {
+        let rule: TektonRule = owner == "task" ? .taskRef : owner == "pipeline" ? .pipelineRef : .stepRef
         let name = ref["name"]?.stringValue ?? ""
         let resolver = ref["resolver"]?.stringValue ?? ""
         let hasParams = ref["params"].map { $0 != .null } ?? false
@@ -83,10 +84,10 @@ enum StepValidation {
             if hasParams {
                 context.requireAPIFields("resolver params", .beta, at: at / "params")
                 if !name.isEmpty {
-                    context.error(.stepRef, at: at, "\(at.fieldPath) sets both name and params: a ref names a resource, or asks a resolver with params")
+                    context.error(rule, at: at, "\(at.fieldPath) sets both name and params: a ref names a resource, or asks a resolver with params")
                 }
                 if resolver.isEmpty {
-                    context.error(.stepRef, at: at, "missing field(s): \(at.fieldPath).resolver (params are passed to a resolver)")
+                    context.error(rule, at: at, "missing field(s): \(at.fieldPath).resolver (params are passed to a resolver)")
                 }
                 ParamValidation.validateBindings(ref["params"]?.arrayValue ?? [], at: at / "params", &context)
             }
@@ -99,7 +100,7 @@ enum StepValidation {
                                                                                                   key: FeatureFlags.Key.enableConciseResolverSyntax))
                         }
                     } else {
-                        context.error(.stepRef, at: at / "name",
+                        context.error(rule, at: at / "name",
                                       "\(at.fieldPath).name \"\(name)\" beside a resolver must be a URL (concise resolver syntax); to name a resource, drop the resolver")
                     }
                 }
@@ -110,13 +111,13 @@ enum StepValidation {
                     context.error(.featureFlag, at: at / "name", FeatureFlags.flagMessage("a URL as \(owner) ref name (\"\(name)\")",
                                                                                           key: FeatureFlags.Key.enableConciseResolverSyntax))
                 }
-                context.error(.stepRef, at: at, "missing field(s): \(at.fieldPath).resolver (a URL name needs the resolver that fetches it)")
+                context.error(rule, at: at, "missing field(s): \(at.fieldPath).resolver (a URL name needs the resolver that fetches it)")
             } else if !TektonNames.isQualifiedName(name) {
-                context.error(.stepRef, at: at / "name",
+                context.error(rule, at: at / "name",
                               "ref name \"\(name)\" is not a valid Kubernetes name: letters, digits, '-', '_' and '.', starting and ending with a letter or digit, at most 63 characters")
             }
         } else {
-            context.error(.stepRef, at: at, "missing field(s): \(at.fieldPath).name (or a resolver with params)")
+            context.error(rule, at: at, "missing field(s): \(at.fieldPath).name (or a resolver with params)")
         }
     }
 

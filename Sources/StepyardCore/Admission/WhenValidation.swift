@@ -4,8 +4,8 @@ enum WhenValidation {
     /// `validateWhenExpressionFields` on each expression: `input` with `in`/`notin` and values, or `cel` (behind
     /// `enable-cel-in-whenexpression`) alone.
     ///
-    /// Tekton also compiles a CEL expression with cel-go; lint does not parse CEL, so with the flag on an expression
-    /// is accepted as written and the cluster reports a syntax error.
+    /// Tekton compiles a CEL expression with cel-go; lint checks its syntax and names (`CELExpression`), not its
+    /// types.
     static func validate(_ expressions: [JSONValue], at base: JSONPointer, _ context: inout LintContext) {
         for (index, expression) in expressions.enumerated() {
             let at = base / index
@@ -18,6 +18,8 @@ enum WhenValidation {
                     context.error(.featureFlag, at: at / "cel", FeatureFlags.flagMessage("a CEL when expression", key: FeatureFlags.Key.enableCELInWhenExpression))
                 } else if !input.isEmpty || !op.isEmpty || !values.isEmpty {
                     context.error(.when, at: at, "cel and input, operator, values cannot be set in one when expression")
+                } else if let problem = CELExpression.problem(in: cel) {
+                    context.error(.when, at: at / "cel", "invalid CEL expression \"\(cel)\": \(problem.message)")
                 }
                 continue
             }

@@ -35,7 +35,8 @@ public enum VersionRequirement: Sendable, Hashable, CustomStringConvertible {
     public init?(_ text: String) {
         let trimmed = text.trimmingWhitespace
         if trimmed == "latest" || trimmed == "*" || trimmed.isEmpty { self = .latest; return }
-        if let version = ResourceVersion(trimmed), trimmed.split(separator: ".").count == 3 {
+        // A full version (three core parts, with any pre-release and build metadata: `2.0.0-rc.1+build.5`) is exact.
+        if let version = ResourceVersion(trimmed), trimmed.prefix(while: { $0 != "-" && $0 != "+" }).split(separator: ".").count == 3 {
             self = .exact(version)
             return
         }
