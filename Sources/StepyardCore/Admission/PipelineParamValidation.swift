@@ -70,7 +70,9 @@ extension PipelineValidation {
     /// taskSpec's params and the Pipeline's. An object param without properties is reported where it is declared,
     /// a Pipeline's once.
     static func validateUsageOfDeclaredPipelineTaskParameters(_ tasks: [PlacedPipelineTask], view: SpecView, _ context: inout LintContext) {
-        var reported: Set<Int> = []
+        let pipelineScope = TaskValidation.ParamScope(view.params)
+        // The Pipeline's object params without properties, reported once, at the first task that embeds a taskSpec.
+        var unreported = view.params.filter { $0.type == "object" && $0.keys == nil }
         for task in tasks {
             guard let value = task.taskSpec else { continue }
             let at = task.pointer / "taskSpec"
@@ -78,16 +80,17 @@ extension PipelineValidation {
             let steps = (value["steps"]?.arrayValue ?? []).enumerated().map { index, step in
                 PlacedStep(step: Step(step) ?? Step(fields: [:]), at: at / "steps" / index)
             }
-            TaskValidation.validateUsageOfDeclaredParameters(steps, params: own + view.params, at: at, checkProperties: false, &context)
+            TaskValidation.validateUsageOfDeclaredParameters(steps, scopes: [TaskValidation.ParamScope(own), pipelineScope], &context)
             // ValidateObjectParamsHaveProperties
             for param in own where param.type == "object" && param.keys == nil {
                 context.error(.paramObject, at: at / "params" / param.index,
                               "missing field(s): \(param.name).properties (an object param declares its keys)")
             }
-            for param in view.params where param.type == "object" && param.keys == nil && reported.insert(param.index).inserted {
+            for param in unreported {
                 context.error(.paramObject, at: view.base / "params" / param.index,
                               "missing field(s): \(param.name).properties: an object param declares its keys once a task embeds a taskSpec (here \"\(task.name)\")")
             }
+            unreported = []
         }
     }
 

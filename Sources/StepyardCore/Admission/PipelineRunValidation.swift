@@ -190,13 +190,14 @@ enum PipelineRunValidation {
                 ParamValidation.validateNameFormat([param], at: entry.list, &context)
             }
             let arrays = Set(params.filter { $0.type == "array" }.map(\.name))
+            let scope = TaskValidation.ParamScope(params)
             for task in withSteps {
                 let at = task.pointer / "taskSpec"
                 let steps = (task.taskSpec?["steps"]?.arrayValue ?? []).enumerated().map { index, step in
                     PlacedStep(step: Step(step) ?? Step(fields: [:]), at: at / "steps" / index)
                 }
                 TaskValidation.validateArrayUsage(steps, arrays: arrays, &context)
-                TaskValidation.validateUsageOfDeclaredParameters(steps, params: params, at: at, checkProperties: false, &context)
+                TaskValidation.validateUsageOfDeclaredParameters(steps, scopes: [scope], &context)
             }
             // ValidateObjectParamsHaveProperties
             for (param, entry) in zip(params, entries) where param.type == "object" && param.keys == nil {

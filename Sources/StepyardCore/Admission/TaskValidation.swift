@@ -44,26 +44,73 @@ enum TaskValidation {
         }
     }
 
+    /// Declared params as the usage checks look them up, built once per list (a Pipeline's are shared by all its
+    /// tasks, so checking T tasks against P params costs T + P, not T × P).
+    struct ParamScope {
+        var names: Set<String>
+        /// Object params and their keys (an object without `properties` has none).
+        var objectKeys: [String: Set<String>]
+
+        init(_ params: [ParamValidation.Declared]) {
+            names = Set(params.map(\.name))
+            objectKeys = [:]
+            for param in params where param.type == "object" { objectKeys[param.name] = Set(param.keys ?? []) }
+        }
+    }
+
     /// `ValidateUsageOfDeclaredParameters`: params used by steps are declared, object keys exist, objects are not used
     /// whole, object params declare their keys.
     static func validateUsageOfDeclaredParameters(_ steps: [PlacedStep], params: [ParamValidation.Declared], at base: JSONPointer,
                                                   checkProperties: Bool = true, _ context: inout LintContext) {
-        let all = Set(params.map(\.name))
-        validateVariables(steps, prefix: "params", known: all, &context)
-        let objects = params.filter { $0.type == "object" }
-        for object in objects {
-            validateVariables(steps, prefix: "params.\(object.name)", known: Set(object.keys ?? []), objectKeysOf: object.name, &context)
-        }
-        let objectNames = Set(objects.map(\.name))
+        validateUsageOfDeclaredParameters(steps, scopes: [ParamScope(params)], &context)
+        if checkProperties { ParamValidation.validateObjectsHaveProperties(params, at: base / "params", &context) }
+    }
+
+    /// The same over params declared in several lists (a taskSpec's own and its Pipeline's): a name is declared
+    /// when one list declares it; an object's key must be among the keys of every list declaring that object.
+    ///
+    /// Tekton runs one regular-expression scan per object param (`validateVariables` with prefix
+    /// `params.<object>`); one scan with prefix `params` finds the same references, since both end at the first `)`,
+    /// so each field is read once.
+    static func validateUsageOfDeclaredParameters(_ steps: [PlacedStep], scopes: [ParamScope], _ context: inout LintContext) {
+        func declared(_ name: String) -> Bool { scopes.contains { $0.names.contains(name) } }
+        let objectScopes = scopes.filter { !$0.objectKeys.isEmpty }
         for placed in steps {
-            for field in placed.variableFields() where field.role != .onError {
-                if let problem = Substitution.entireProhibitedVariable(in: field.text, prefix: "params", names: objectNames) {
-                    context.error(.paramObjectUsage, at: field.pointer,
-                                  "\(problem.reference): a whole object param cannot be used in a step; use one key, $(params.\(problem.variable).KEY)")
+            for field in placed.variableFields() {
+                let (names, found, problem) = Substitution.variables(in: field.text, prefix: "params")
+                if let problem {
+                    reportUnknown(problem, prefix: "params", objectKeysOf: nil, at: field.pointer, &context)
+                    continue
+                }
+                if let (name, match) = zip(names, found).first(where: { !declared(Substitution.trimArrayIndex($0.0)) }) {
+                    reportUnknown(Substitution.Problem(kind: .unknown, reference: match.text, variable: Substitution.trimArrayIndex(name)),
+                                  prefix: "params", objectKeysOf: nil, at: field.pointer, &context)
+                }
+                guard !objectScopes.isEmpty else { continue }
+                // validateObjectUsage: `$(params.<object>.<key>)` names a declared key.
+                for match in found where match.dotted {
+                    let parts = match.variable.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+                    guard parts.count == 2 else { continue }
+                    let object = String(parts[0])
+                    let key = Substitution.trimArrayIndex(String(parts[1].split(separator: ".", omittingEmptySubsequences: false)[0]))
+                    if objectScopes.contains(where: { scope in scope.objectKeys[object].map { !$0.contains(key) } ?? false }) {
+                        reportUnknown(Substitution.Problem(kind: .unknown, reference: match.text, variable: key),
+                                      prefix: "params.\(object)", objectKeysOf: object, at: field.pointer, &context)
+                    }
+                }
+                // validateObjectUsageAsWhole
+                if field.role != .onError {
+                    for match in found {
+                        let whole = match.variable.dropSuffix("[*]")
+                        if objectScopes.contains(where: { $0.objectKeys[whole] != nil }) {
+                            context.error(.paramObjectUsage, at: field.pointer,
+                                          "\(match.text): a whole object param cannot be used in a step; use one key, $(params.\(whole).KEY)")
+                            break
+                        }
+                    }
                 }
             }
         }
-        if checkProperties { ParamValidation.validateObjectsHaveProperties(params, at: base / "params", &context) }
     }
 
     /// `validateVariables`: references with `prefix` in the step fields Tekton reads must name one of `known`.
