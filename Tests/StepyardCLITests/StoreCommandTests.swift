@@ -54,6 +54,13 @@ struct StoreCommandTests {
         #expect(history.stdout.contains("Dana Ops <dana@example.com>"))
         #expect(history.stdout.split(separator: "\n").count == 3)
         #expect(await run("versions", "task/hello").stdout.contains("yanked\tdeprecated: use 2.x"))
+        // A release candidate with a dotted pre-release: published, deprecated and yanked by its exact version.
+        let candidate = try dir.write("work/hello-rc.yaml", text: try String(contentsOfFile: file, encoding: .utf8)
+            .replacingOccurrences(of: "\"1.0.0\"", with: "\"2.0.0-rc.1\""))
+        #expect(await run("publish", candidate).stdout.contains("published tekton/task/hello@2.0.0-rc.1"))
+        #expect(await run("deprecate", "task/hello@2.0.0-rc.1", "--message", "use 2.0.0").exitCode == 0)
+        #expect(await run("yank", "task/hello@2.0.0-rc.1").exitCode == 0)
+        #expect(await run("show", "task/hello@2.0.0-rc.1").exitCode == 0)
 
         #expect(await run("department", "create", "payments").exitCode == 0)
         #expect(await run("department", "create", "payments").exitCode == 1)
@@ -62,7 +69,7 @@ struct StoreCommandTests {
         #expect(await run("versions", "payments/task/hello").exitCode == 0)
         #expect(await run("publish", file, "--department", "nope").exitCode == 1)
 
-        #expect(await run("reindex").stdout == "reindexed 299 version(s)\n")
+        #expect(await run("reindex").stdout == "reindexed 300 version(s)\n")
 
         // Bad references are usage errors; unknown resources are refusals.
         #expect(await run("show", "task/Hello").exitCode == 2)

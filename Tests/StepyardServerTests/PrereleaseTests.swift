@@ -1,0 +1,36 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import StepyardCore
+import StepyardStore
+import StepyardTestSupport
+import Testing
+@testable import StepyardServer
+
+/// Semver in full over HTTP: pre-releases with dotted identifiers and build metadata publish, resolve by exact
+/// version, deprecate and yank; ranges take a pre-release only when they name one.
+@Suite("Pre-releases over HTTP")
+struct PrereleaseTests {
+    @Test(arguments: ["2.0.0-rc.1", "1.0.0-beta.2+build.5"])
+    func lifecycleOfAPrerelease(_ version: String) async throws {
+        let fixture = try await ServerFixture.make()
+        let path = "/api/v1/resources/tekton/task/go-build/" + version.replacingOccurrences(of: "+", with: "%2B")
+        try await fixture.application().test(.router) { client in
+            let put = try await client.call(.put, path, token: fixture.publisher, body: taskYAML("go-build", version), contentType: "application/yaml")
+            #expect(put.status == .created, "\(put.text)")
+            let get = try await client.call(.get, path)
+            #expect(get.status == .ok && get.text.contains("app.kubernetes.io/version: \"\(version)\""), "\(get.text)")
+            #expect(try await client.call(.get, path + "/resolved").status == .ok)
+            // A range without a pre-release never picks one.
+            #expect(try await client.call(.get, "/api/v1/resources/tekton/task/go-build/%5E1/resolved").status != .ok)
+            let deprecate = try await client.call(.post, path + "/deprecate", token: fixture.publisher, body: #"{"message": "try the release"}"#)
+            #expect(deprecate.status == .ok, "\(deprecate.text)")
+            let yank = try await client.call(.post, path + "/yank", token: fixture.publisher)
+            #expect(yank.status == .ok, "\(yank.text)")
+            let versions = try await client.call(.get, "/api/v1/resources/tekton/task/go-build")
+            #expect(versions.json["versions"]?[0]?["version"]?.stringValue == version)
+            #expect(versions.json["versions"]?[0]?["yanked"] == true)
+        }
+    }
+}
