@@ -61,6 +61,12 @@ struct StoreCommandTests {
         #expect(await run("deprecate", "task/hello@2.0.0-rc.1", "--message", "use 2.0.0").exitCode == 0)
         #expect(await run("yank", "task/hello@2.0.0-rc.1").exitCode == 0)
         #expect(await run("show", "task/hello@2.0.0-rc.1").exitCode == 0)
+        // A dry run says what publishing would do and writes nothing.
+        let release = try dir.write("work/hello-2.yaml", text: try String(contentsOfFile: file, encoding: .utf8)
+            .replacingOccurrences(of: "\"1.0.0\"", with: "\"2.0.0\""))
+        let dry = await run("publish", release, "--dry-run")
+        #expect(dry.exitCode == 0 && dry.stdout.hasPrefix("dry run: would publish tekton/task/hello@2.0.0 sha256:"), "\(dry.stdout)\(dry.stderr)")
+        #expect(await run("show", "task/hello@2.0.0").exitCode != 0)
 
         #expect(await run("department", "create", "payments").exitCode == 0)
         #expect(await run("department", "create", "payments").exitCode == 1)

@@ -33,4 +33,18 @@ struct PrereleaseTests {
             #expect(versions.json["versions"]?[0]?["yanked"] == true)
         }
     }
+
+    /// `?dryRun=true` on the publish answers 200 with what a publish would do, and writes nothing.
+    @Test func dryRunOverHTTP() async throws {
+        let fixture = try await ServerFixture.make()
+        let before = try await fixture.store.headCommit()
+        try await fixture.application().test(.router) { client in
+            let dry = try await client.call(.put, "/api/v1/resources/tekton/task/go-build/1.0.0?dryRun=true", token: fixture.publisher,
+                                            body: taskYAML("go-build", "1.0.0"), contentType: "application/yaml")
+            #expect(dry.status == .ok, "\(dry.text)")
+            #expect(dry.json["dryRun"] == true && dry.json["outcome"]?.stringValue == "published" && dry.json["commit"] == nil)
+            #expect(try await client.call(.get, "/api/v1/resources/tekton/task/go-build/1.0.0").status == .notFound)
+        }
+        #expect(try await fixture.store.headCommit() == before)
+    }
 }

@@ -123,4 +123,31 @@ struct PublishGateTests {
         guard case .invalidDocument(_, let findings)? = error else { Issue.record("\(String(describing: error))"); return }
         #expect(findings.map(\.message) == ["task \"build\" uses task/buld, which is not in the store (publish it first, or use a resolver)"])
     }
+
+    /// A dry run checks everything and says what a publish would do, with the changes against the predecessor,
+    /// and writes nothing; the refusals a publish gives, it gives.
+    @Test func dryRun() async throws {
+        let (store, _dir) = try makeStore()
+        _ = _dir
+        _ = try await store.publish(request(taskYAML("go-build", "1.0.0")), author: alice)
+        let head = try await store.indexedCommit()
+        let withParam = taskYAML("go-build", "1.1.0").replacingOccurrences(of: "\n  steps:\n", with: "\n  params:\n    - {name: race, default: \"false\"}\n  steps:\n")
+        var dry = request(withParam)
+        dry.dryRun = true
+        let result = try await store.publish(dry, author: alice)
+        #expect(result.dryRun && result.outcome == .published && result.commit == nil)
+        #expect(result.ref == "tekton/task/go-build@1.1.0")
+        #expect(result.changes == [PublishResult.Change(path: "params.race", message: "optional param added", breaking: false)])
+        var same = request(taskYAML("go-build", "1.0.0"))
+        same.dryRun = true
+        #expect(try await store.publish(same, author: alice).outcome == .unchanged)
+        var conflicting = request(taskYAML("go-build", "1.0.0", image: "golang:1.23"))
+        conflicting.dryRun = true
+        await #expect(throws: StoreError.self) { try await store.publish(conflicting, author: alice) }
+        var broken = request(referringTaskYAML("fetch", ref: "git-clon"))
+        broken.dryRun = true
+        await #expect(throws: StoreError.self) { try await store.publish(broken, author: alice) }
+        #expect(try await store.indexedCommit() == head)
+        #expect(try await store.versions(of: ResourceRef(parsing: "task/go-build")).map(\.version) == ["1.0.0"])
+    }
 }

@@ -22,11 +22,12 @@ extension RegistryAPI {
         }
         request.department = path.namespace == organisation ? nil : path.namespace
         request.expected = ResourceRef(kind: ref.kind, name: ref.name, selector: ref.selector)
+        request.dryRun = input.query.dryRun ?? false
         let author = principal.author
         let result = try await call { [request] store throws(StoreError) in try await store.publish(request, author: author) }
-        ServerMetrics.published(result.outcome.rawValue)
+        if !result.dryRun { ServerMetrics.published(result.outcome.rawValue) }
         let body = try Self.make(result, as: Components.Schemas.PublishResult.self)
-        if result.outcome == .published {
+        if result.outcome == .published, !result.dryRun {
             await wrote()
             return .created(.init(body: .json(body)))
         }

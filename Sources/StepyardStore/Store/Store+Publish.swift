@@ -20,6 +20,8 @@ public struct PublishRequest: Sendable {
     public var expected: ResourceRef?
     /// Words from the publisher added to the commit message.
     public var note: String?
+    /// Check everything a publish checks and report what it would do, writing nothing.
+    public var dryRun = false
     /// Set by fork and upgrade: the upstream the new version derives from (else a fork's latest record carries over).
     var forkUpstream: ForkUpstream?
     /// Set by fork and upgrade: the commit message to use.
@@ -57,18 +59,32 @@ extension Store {
         let key = VersionKey(namespace: namespace, kind: candidate.kind, name: candidate.name, version: candidate.version.spelling)
         // The linter sees the file where it will live, so the catalog conventions apply.
         let findings = Linter(flags: featureFlags).lint(LoadedFile(path: RepositoryLayout.mainFile(of: key, organisation: organisation), bytes: request.document))
-        let errors = findings.filter { $0.severity == .error }
+        // Every reference must resolve too: an immutable version that never resolves could not be replaced. Both
+        // kinds of finding are reported together, so one attempt shows everything to fix.
+        let errors = findings.filter { $0.severity == .error }.map { var f = $0; f.path = request.sourcePath; return f }
+            + (try referenceFindings(candidate, namespace: namespace, request: request))
         if !errors.isEmpty {
-            throw .invalidDocument(path: request.sourcePath, findings: errors.map { var f = $0; f.path = request.sourcePath; return f })
+            throw .invalidDocument(path: request.sourcePath, findings: errors.sorted { ($0.line, $0.rule) < ($1.line, $1.rule) })
         }
-        // Every reference must resolve: an immutable version that never resolves could not be replaced.
-        let unresolved = try referenceFindings(candidate, namespace: namespace, request: request)
-        if !unresolved.isEmpty { throw .invalidDocument(path: request.sourcePath, findings: unresolved) }
         let title = "\(candidate.kind.rawValue)/\(candidate.name)@\(candidate.version.spelling)"
         let (schema, _) = try Self.effectiveSchema(candidate.resource, sidecar: request.schema, title: title)
         let compatibility = try compatibilityWithPredecessor(candidate, schema: schema, namespace: namespace)
         if let report = compatibility, report.isBreaking, !request.allowBreaking {
             throw .breakingChange(report)
+        }
+        let changes = compatibility?.changes.map { PublishResult.Change(path: $0.path, message: $0.message, breaking: $0.breaking) }
+        if request.dryRun {
+            // What the write would find: the same version with the same content is unchanged, other content a conflict.
+            let finalRef = "\(namespace)/\(candidate.kind.rawValue)/\(candidate.name)@"
+            if let existing = try existingVersion(of: key, at: try head()) {
+                guard existing.digest == candidate.digest else {
+                    throw .versionConflict(key: "\(candidate.kind.rawValue)/\(candidate.name)@\(existing.key.version)", existing: existing.digest, new: candidate.digest)
+                }
+                return PublishResult(outcome: .unchanged, ref: finalRef + existing.key.version, digest: candidate.digest, commit: nil,
+                                     warnings: findings.filter { $0.severity == .warning }, dryRun: true, changes: changes)
+            }
+            return PublishResult(outcome: .published, ref: finalRef + key.version, digest: candidate.digest, commit: nil,
+                                 warnings: findings.filter { $0.severity == .warning }, dryRun: true, changes: changes)
         }
         var outcome = PublishResult.Outcome.published
         var finalKey = key
@@ -99,7 +115,8 @@ extension Store {
             return files
         }
         return PublishResult(outcome: outcome, ref: "\(finalKey.namespace)/\(finalKey.kind.rawValue)/\(finalKey.name)@\(finalKey.version)",
-                             digest: candidate.digest, commit: commit?.description, warnings: findings.filter { $0.severity == .warning })
+                             digest: candidate.digest, commit: commit?.description, warnings: findings.filter { $0.severity == .warning },
+                             changes: changes)
     }
 
     /// The upstream recorded by the highest version of a department's resource, if it is a fork.

@@ -43,13 +43,24 @@ public struct HistoryEntry: Sendable, Hashable, Codable {
 /// What a publish did.
 public struct PublishResult: Sendable, Hashable, Codable {
     public enum Outcome: String, Sendable, Codable { case published, unchanged }
+    /// One interface change against the predecessor in the version line.
+    public struct Change: Sendable, Hashable, Codable {
+        public var path: String
+        public var message: String
+        public var breaking: Bool
+    }
+    /// What happened, or for a dry run what would: `published` (a new version) or `unchanged`.
     public var outcome: Outcome
     public var ref: String
     public var digest: String
-    /// The commit written (`nil` when unchanged).
+    /// The commit written (`nil` when unchanged or a dry run).
     public var commit: String?
     /// Non-blocking findings (warnings).
     public var warnings: [Finding]
+    /// `true` when nothing was written: the answer says what a publish would do.
+    public var dryRun: Bool = false
+    /// The interface changes against the highest lower version of the same line (`nil` when it starts a line).
+    public var changes: [Change]?
 }
 
 /// What an import did, version by version.
