@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import StepyardCore
 import StepyardStore
+import StepyardTestSupport
 import Testing
 
 /// Administration, operations endpoints, and writes made around the server.
@@ -61,6 +62,33 @@ import Testing
         }
     }
 
+    /// A commit around the server with a file the gate refuses is not served and not dropped silently: admins see
+    /// it in `GET /api/v1/refused` with the reason, and `/metrics` counts it.
+    @Test func refusedCommitsAreReported() async throws {
+        let fixture = try await ServerFixture.make()
+        try await fixture.application().test(.live) { client in
+            let typo = taskYAML("side-door", "1.0.0").replacingOccurrences(of: "image:", with: "imgae:")
+            try GitPlumbing.commit(["task/side-door/1.0.0/side-door.yaml": typo], repository: fixture.storeURL.appendingPathComponent("repo.git"))
+            // The watcher notices within its interval (100 ms here); allow a slow machine up to 10 s.
+            var listed = try await client.call(.get, "/api/v1/refused", token: fixture.admin)
+            for _ in 0..<100 where listed.json["items"]?.arrayValue?.isEmpty ?? true {
+                try await Task.sleep(for: .milliseconds(100))
+                listed = try await client.call(.get, "/api/v1/refused", token: fixture.admin)
+            }
+            #expect(listed.json["items"]?[0]?["ref"]?.stringValue == "tekton/task/side-door@1.0.0")
+            #expect(listed.json["items"]?[0]?["reason"]?.stringValue?.contains("unknown field \"imgae\"") == true)
+            #expect(try await client.call(.get, "/api/v1/refused", token: fixture.reader).status == .forbidden)
+            #expect(try await client.call(.get, "/api/v1/resources/tekton/task/side-door").status == .notFound)
+            // The gauge follows the index within the same check.
+            var metrics = try await client.call(.get, "/metrics")
+            for _ in 0..<100 where !metrics.text.contains("stepyard_refused_versions 1") {
+                try await Task.sleep(for: .milliseconds(100))
+                metrics = try await client.call(.get, "/metrics")
+            }
+            #expect(metrics.text.contains("stepyard_refused_versions 1"))
+        }
+    }
+
     /// A publish by another process on the same store (the CLI) is served within the watch interval.
     @Test func writesAroundTheServerAreServed() async throws {
         let fixture = try await ServerFixture.make()
@@ -96,35 +124,8 @@ import Testing
 
 /// Removes a department's record with git plumbing, as a `git push` from elsewhere would.
 func removeDepartment(_ name: String, repository: URL) throws {
-    func git(_ arguments: [String], environment: [String: String] = [:]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "--git-dir", repository.path] + arguments
-        var env = ProcessInfo.processInfo.environment
-        env.merge(environment) { $1 }
-        env["GIT_AUTHOR_NAME"] = "Pusher"; env["GIT_AUTHOR_EMAIL"] = "p@example.com"
-        env["GIT_COMMITTER_NAME"] = "Pusher"; env["GIT_COMMITTER_EMAIL"] = "p@example.com"
-        process.environment = env
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw CocoaError(.fileWriteUnknown) }
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-    let index = FileManager.default.temporaryDirectory.appendingPathComponent("stepyard-index-\(UUID().uuidString)").path
-    let env = ["GIT_INDEX_FILE": index]
-    _ = try git(["read-tree", "refs/heads/main"], environment: env)
-    let paths = try git(["ls-tree", "-r", "--name-only", "refs/heads/main", "departments/\(name)"]).split(separator: "\n").map(String.init)
-    // update-index wants a work tree; an empty one is enough, as only the temporary index changes.
-    let workTree = FileManager.default.temporaryDirectory.appendingPathComponent("stepyard-worktree-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: workTree, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: workTree) }
-    _ = try git(["--work-tree", workTree.path, "update-index", "--force-remove"] + paths, environment: env)
-    let tree = try git(["write-tree"], environment: env)
-    let parent = try git(["rev-parse", "refs/heads/main"])
-    let commit = try git(["commit-tree", tree, "-p", parent, "-m", "Remove department \(name)"])
-    _ = try git(["update-ref", "refs/heads/main", commit, parent])
-    try? FileManager.default.removeItem(atPath: index)
+    let paths = try GitPlumbing.git(["ls-tree", "-r", "--name-only", "refs/heads/main", "departments/\(name)"], repository: repository)
+        .split(separator: "\n").map(String.init)
+    try GitPlumbing.commit(Dictionary(uniqueKeysWithValues: paths.map { ($0, String?.none) }), repository: repository,
+                           message: "Remove department \(name)")
 }

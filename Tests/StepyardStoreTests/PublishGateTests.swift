@@ -151,3 +151,36 @@ struct PublishGateTests {
         #expect(try await store.versions(of: ResourceRef(parsing: "task/go-build")).map(\.version) == ["1.0.0"])
     }
 }
+
+/// Commits that arrive by git, around the publish gate: what the gate refuses is listed, never served and never
+/// silently dropped, until a later commit fixes it; the list is derived from git like every other row.
+@Suite("Versions that arrived by git")
+struct RefusedVersionTests {
+    @Test func refusedVersionsAreListed() async throws {
+        let (store, _dir) = try makeStore()
+        _ = _dir
+        let repository = store.directory.appendingPathComponent("repo.git")
+        let typo = taskYAML("broken", "1.0.0").replacingOccurrences(of: "script: echo building", with: "scirpt: echo building")
+        try GitPlumbing.commit([
+            "task/broken/1.0.0/broken.yaml": typo,
+            "task/garbled/1.0.0/garbled.yaml": "apiVersion: tekton.dev/v1\nkind: [Task\n",
+            "task/fine/1.0.0/fine.yaml": taskYAML("fine", "1.0.0"),
+        ], repository: repository)
+        try await store.catchUp()
+        let refused = try await store.refused()
+        #expect(refused.map(\.ref) == ["tekton/task/broken@1.0.0", "tekton/task/garbled@1.0.0"])
+        #expect(refused[0].path == "task/broken/1.0.0/broken.yaml")
+        #expect(refused[0].reason.contains("unknown field \"scirpt\""))
+        #expect(refused[1].reason.hasPrefix("the main file is not valid YAML"))
+        #expect(try await store.versions(of: ResourceRef(parsing: "task/fine")).map(\.version) == ["1.0.0"])
+        await #expect(throws: StoreError.self) { try await store.versions(of: ResourceRef(parsing: "task/broken")) }
+        // A rebuild from git finds the same.
+        try await store.reindex()
+        #expect(try await store.refused() == refused)
+        // A later commit that fixes one takes it off the list and serves it.
+        try GitPlumbing.commit(["task/broken/1.0.0/broken.yaml": taskYAML("broken", "1.0.0")], repository: repository)
+        try await store.catchUp()
+        #expect(try await store.refused().map(\.ref) == ["tekton/task/garbled@1.0.0"])
+        #expect(try await store.versions(of: ResourceRef(parsing: "task/broken")).map(\.version) == ["1.0.0"])
+    }
+}

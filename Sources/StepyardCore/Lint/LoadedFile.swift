@@ -56,6 +56,17 @@ public struct LoadedFile: Sendable {
 }
 
 extension LoadedFile {
+    /// A file already parsed into one document (an index rebuilding from git lints what it parsed, without lines).
+    public init(path: String, document: JSONValue) {
+        self.path = path
+        self.location = CatalogLocation(path: path)
+        self.findings = []
+        self.documents = []
+        if let kind = document["kind"]?.stringValue.flatMap(LintedKind.init(rawValue:)) {
+            documents = [LoadedDocument(document: document, kind: kind, sourceMap: SourceMap(startLine: 0), documentIndex: 0)]
+        }
+    }
+
     /// A file that could not be loaded at all (too large to read, for one), with the reason as its finding.
     public init(path: String, failure: YAMLLoadError) {
         self.path = path

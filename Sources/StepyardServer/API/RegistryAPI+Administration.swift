@@ -24,6 +24,12 @@ extension RegistryAPI {
         return .created(.init(body: .json(.init(name: body.name))))
     }
 
+    func listRefused(_ input: Operations.ListRefused.Input) async throws -> Operations.ListRefused.Output {
+        try requireAdmin()
+        let refused = try await call { store throws(StoreError) in try await store.refused() }
+        return .ok(.init(body: .json(.init(items: refused.map { .init(ref: $0.ref, path: $0.path, reason: $0.reason) }))))
+    }
+
     func createToken(_ input: Operations.CreateToken.Input) async throws -> Operations.CreateToken.Output {
         try requireAdmin()
         guard case .json(let body) = input.body else { throw APIError.badRequest("the body must be JSON: {\"role\", \"name\", \"departments\"?}") }

@@ -28,6 +28,8 @@ enum ServerMetrics {
     /// interval more).
     static let indexLag = bootstrapped { Gauge(label: "stepyard_index_lag_seconds") }
     static let indexBehind = bootstrapped { Gauge(label: "stepyard_index_behind") }
+    /// Version folders in git that the gate refuses (not served; `GET /api/v1/refused` lists them).
+    static let refusedVersions = bootstrapped { Gauge(label: "stepyard_refused_versions") }
 
     static func published(_ outcome: String) {
         bootstrapped { Counter(label: "stepyard_publish_total", dimensions: [("outcome", outcome)]) }.increment()

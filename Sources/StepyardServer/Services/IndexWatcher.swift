@@ -31,8 +31,16 @@ struct IndexWatcher: Service {
                 let elapsed = ContinuousClock.now - started
                 ServerMetrics.indexLag.record(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
                 logger.info("index caught up", metadata: ["stepyard.commit": .string(head ?? "-"), "stepyard.outcome": .string(outcome)])
+                // Nothing in git is dropped silently: each version the gate refuses is logged, counted and listed.
+                let refused = try await store.refused()
+                for version in refused {
+                    logger.error("a version in git is refused and not served", metadata: [
+                        "stepyard.path": .string(version.path), "stepyard.resource": .string(version.ref), "stepyard.reason": .string(version.reason),
+                    ])
+                }
             }
             ServerMetrics.indexBehind.record(0)
+            ServerMetrics.refusedVersions.record(Double(try await store.refused().count))
             let departments = try await store.departments().map(\.name)
             if state.update(commit: indexed, departments: departments) {
                 logger.debug("serving a new commit", metadata: ["stepyard.commit": .string(head ?? "-")])

@@ -122,6 +122,20 @@ struct IndexDatabase: Sendable {
             }
             try db.execute(sql: "DELETE FROM meta WHERE key = 'indexed_commit'")
         }
+        migrator.registerMigration("v4-refused") { db in
+            // Version folders in git that the gate refuses (a commit that arrived by git, not through publish): not
+            // served, listed with the reason. Derived from git like every row, so the index is rebuilt to fill it.
+            try db.create(table: "refused") { t in
+                t.column("namespace", .text).notNull()
+                t.column("kind", .text).notNull()
+                t.column("name", .text).notNull()
+                t.column("version", .text).notNull()
+                t.column("path", .text).notNull()
+                t.column("reason", .text).notNull()
+            }
+            try db.create(index: "refused_key", on: "refused", columns: ["namespace", "kind", "name", "version"])
+            try db.execute(sql: "DELETE FROM meta WHERE key = 'indexed_commit'")
+        }
         return migrator
     }
 }
@@ -139,7 +153,7 @@ extension IndexDatabase {
 
     /// Removes every row (a rebuild starts here).
     static func clear(_ db: Database) throws {
-        for table in ["annotation", "dependency", "image", "fork", "document", "version", "department", "search"] {
+        for table in ["annotation", "dependency", "image", "fork", "document", "version", "department", "search", "refused"] {
             try db.execute(sql: "DELETE FROM \(table)")
         }
         try db.execute(sql: "DELETE FROM meta WHERE key = 'indexed_commit'")

@@ -13,6 +13,8 @@ struct Indexer {
     var known: [String: JSONValue] = [:]
     /// Blobs the caller just wrote, by id: read from here rather than back from git.
     var blobs: [ObjectID: [UInt8]] = [:]
+    /// The store's feature flags: a version that arrived by git is checked for them as an import checks it.
+    var flags = FeatureFlags.defaults
 
     /// How the index was brought up to date.
     enum Outcome: Equatable {
@@ -62,12 +64,16 @@ struct Indexer {
             }
         }
         let sources = try versions.sorted(by: { $0.key < $1.key }).map { key, files in try source(key, files: files) }
-        let prepared = Self.prepareConcurrently(sources, loader: loader, known: known)
+        let prepared = Self.prepareConcurrently(sources, loader: loader, known: known, flags: flags)
         var count = 0
-        for version in prepared {
-            guard let version else { continue }
-            try write(version, db)
-            count += 1
+        for (source, version) in zip(sources, prepared) {
+            switch version {
+            case .version(let version):
+                try write(version, db)
+                count += 1
+            case .refused(let reason): try writeRefusal(source.key, reason: reason, db)
+            case .none: break
+            }
         }
         try IndexDatabase.setIndexedCommit(db, head.description)
         return count
@@ -84,12 +90,18 @@ struct Indexer {
                 .execute(arguments: arguments)
             try db.cachedStatement(sql: "DELETE FROM version WHERE namespace = ? AND kind = ? AND name = ? AND version = ?")
                 .execute(arguments: arguments)
+            try db.cachedStatement(sql: "DELETE FROM refused WHERE namespace = ? AND kind = ? AND name = ? AND version = ?")
+                .execute(arguments: arguments)
             sources.append(try source(key, files: folder))
         }
-        let prepared = sources.count > 1 ? Self.prepareConcurrently(sources, loader: loader, known: known)
-            : sources.map { Self.prepare($0, loader: loader, known: known) }
-        for version in prepared {
-            if let version { try write(version, db) }
+        let prepared = sources.count > 1 ? Self.prepareConcurrently(sources, loader: loader, known: known, flags: flags)
+            : sources.map { Self.prepare($0, loader: loader, known: known, flags: flags) }
+        for (source, version) in zip(sources, prepared) {
+            switch version {
+            case .version(let version): try write(version, db)
+            case .refused(let reason): try writeRefusal(source.key, reason: reason, db)
+            case .none: break
+            }
         }
     }
 
@@ -155,18 +167,42 @@ struct Indexer {
         var document: String
     }
 
-    /// Parses one version; `nil` when its folder is not a valid version (skipped, as a catalog would).
-    static func prepare(_ source: Source, loader: YAMLLoader, known: [String: JSONValue] = [:]) -> Prepared? {
+    /// What indexing a version folder gives: its rows, a refusal to list, or nothing (not a version folder).
+    enum Preparation: Sendable {
+        case version(Prepared)
+        case refused(String)
+        case none
+    }
+
+    /// Parses one version. A folder that is not a version (no main file, a name that is no version) gives nothing;
+    /// a main file the gate refuses — unreadable YAML, not a Task, StepAction or Pipeline, or an error of Tekton's
+    /// admission rules, as an import checks it — is refused with the reason. Documents the store hands over
+    /// (`known`) passed that gate when they were written and are not checked again.
+    static func prepare(_ source: Source, loader: YAMLLoader, known: [String: JSONValue] = [:], flags: FeatureFlags = .defaults) -> Preparation {
         let key = source.key
-        guard let version = ResourceVersion(key.version), let bytes = source.main else { return nil }
+        guard let version = ResourceVersion(key.version), let bytes = source.main else { return .none }
         let value: JSONValue
+        var checked = false
         if !known.isEmpty, let parsed = known[ContentDigest.sha256(bytes)] {
             value = parsed
+            checked = true
         } else {
-            guard let document = try? loader.load(bytes).first else { return nil }
-            value = document.value
+            do {
+                guard let document = try loader.load(bytes).first else { return .refused("the main file holds no YAML document") }
+                value = document.value
+            } catch {
+                return .refused("the main file is not valid YAML: \(error)")
+            }
         }
-        guard let resource = TektonResource(document: value) else { return nil }
+        guard let resource = TektonResource(document: value) else {
+            return .refused("the main file is not a Task, StepAction or Pipeline")
+        }
+        if !checked {
+            let path = "\(key.kind.rawValue)/\(key.name)/\(key.version)/\(key.name).yaml"
+            let errors = Linter(flags: flags).lint(LoadedFile(path: path, document: value))
+                .filter { $0.severity == .error && !$0.rule.hasPrefix("catalog.") }
+            if !errors.isEmpty { return .refused(errors.map { "\($0.message) [\($0.rule)]" }.joined(separator: "; ")) }
+        }
         let facts = ResourceFacts(resource)
         let lifecycle = source.lifecycle.map { Lifecycle(bytes: $0) } ?? Lifecycle()
         let record = VersionRecord(
@@ -180,23 +216,31 @@ struct Indexer {
             deprecated: lifecycle.deprecated || facts.deprecatedInDocument,
             deprecationMessage: lifecycle.deprecationMessage, yanked: lifecycle.yanked,
             readme: source.readme.map { String(decoding: $0, as: UTF8.self) }, blob: source.mainBlob)
-        return Prepared(record: record, annotations: resource.metadata.annotations.map { ($0.key, $0.value) }, facts: facts,
-                        upstream: source.fork.flatMap(ForkUpstream.init(bytes:)),
-                        document: String(decoding: value.serializedBytes(), as: UTF8.self))
+        return .version(Prepared(record: record, annotations: resource.metadata.annotations.map { ($0.key, $0.value) }, facts: facts,
+                                 upstream: source.fork.flatMap(ForkUpstream.init(bytes:)),
+                                 document: String(decoding: value.serializedBytes(), as: UTF8.self)))
     }
 
     /// `prepare` over all cores, results in input order.
-    static func prepareConcurrently(_ sources: [Source], loader: YAMLLoader, known: [String: JSONValue] = [:]) -> [Prepared?] {
-        let results = Slots<Prepared?>(count: sources.count, initial: nil)
+    static func prepareConcurrently(_ sources: [Source], loader: YAMLLoader, known: [String: JSONValue] = [:],
+                                    flags: FeatureFlags = .defaults) -> [Preparation] {
+        let results = Slots<Preparation>(count: sources.count, initial: .none)
         let chunks = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 4, sources.count))
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
             var i = chunk
             while i < sources.count {
-                results[i] = prepare(sources[i], loader: loader, known: known)
+                results[i] = prepare(sources[i], loader: loader, known: known, flags: flags)
                 i += chunks
             }
         }
         return results.values
+    }
+
+    /// Records a version folder the gate refuses.
+    private func writeRefusal(_ key: VersionKey, reason: String, _ db: Database) throws {
+        try db.cachedStatement(sql: "INSERT INTO refused(namespace, kind, name, version, path, reason) VALUES (?, ?, ?, ?, ?, ?)")
+            .execute(arguments: [key.namespace, key.kind.rawValue, key.name, key.version,
+                                 RepositoryLayout.mainFile(of: key, organisation: organisation), reason])
     }
 
     /// Writes one prepared version's rows.

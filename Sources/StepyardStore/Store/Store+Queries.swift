@@ -136,6 +136,17 @@ extension Store {
         try read { db in try IndexDatabase.indexedCommit(db) }
     }
 
+    /// Version folders in git that the gate refuses (they arrived by git, not through publish): not served, each
+    /// with its reason, in path order; empty once later commits fix or remove them.
+    public func refused() throws(StoreError) -> [RefusedVersion] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT namespace, kind, name, version, path, reason FROM refused ORDER BY path").map { row in
+                RefusedVersion(namespace: row[0], kind: ResourceKind(rawValue: row[1]) ?? .task, name: row[2], version: row[3],
+                               path: row[4], reason: row[5])
+            }
+        }
+    }
+
     /// Every indexed version (for comparisons and tests), in key order.
     public func allVersions() throws(StoreError) -> [VersionInfo] {
         try read { db in try VersionRecord.order(Column("namespace"), Column("kind"), Column("name"), Column("version")).fetchAll(db) }

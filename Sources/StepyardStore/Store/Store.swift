@@ -151,6 +151,7 @@ public actor Store {
 
     nonisolated private func catchUpSync(known: [String: JSONValue] = [:], blobs: [ObjectID: [UInt8]] = [:]) throws -> Indexer.Outcome {
         var indexer = Indexer(git: git, organisation: organisation)
+        indexer.flags = featureFlags
         indexer.known = known
         indexer.blobs = blobs
         return try index.writer.write { db in
@@ -161,7 +162,8 @@ public actor Store {
     /// Rebuilds the index from scratch; returns how many versions it holds.
     @discardableResult
     public func reindex() throws(StoreError) -> Int {
-        let indexer = Indexer(git: git, organisation: organisation)
+        var indexer = Indexer(git: git, organisation: organisation)
+        indexer.flags = featureFlags
         do {
             return try index.writer.write { db in
                 guard let head = try git.resolve(Self.branch) else {

@@ -20,6 +20,20 @@ public struct VersionInfo: Sendable, Hashable, Codable {
     public var ref: String { "\(namespace)/\(kind.rawValue)/\(name)@\(version)" }
 }
 
+/// A version folder in git that the gate refuses, so it is not served.
+public struct RefusedVersion: Sendable, Hashable, Codable {
+    public var namespace: String
+    public var kind: ResourceKind
+    public var name: String
+    public var version: String
+    /// The main file in the repository.
+    public var path: String
+    /// What the gate found (the findings, joined).
+    public var reason: String
+
+    public var ref: String { "\(namespace)/\(kind.rawValue)/\(name)@\(version)" }
+}
+
 /// One search result: a resource, shown by its latest version.
 public struct SearchHit: Sendable, Hashable, Codable {
     public var namespace: String
