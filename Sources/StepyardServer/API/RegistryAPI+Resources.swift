@@ -63,9 +63,18 @@ extension RegistryAPI {
     func getDependents(_ input: Operations.GetDependents.Input) async throws -> Operations.GetDependents.Output {
         let ref = try readable(input.path.namespace, input.path.kind, input.path.name)
         let visible = visibleNamespaces
+        // The organisation's publishers see which departments forked an organisation resource (whom a release
+        // affects); everyone else sees forks only in the namespaces they may read.
+        let forksEverywhere = principal.role == .publisher && ref.namespace.map { $0 == organisation } ?? true
         let dependents = try await call { store throws(StoreError) -> [Dependent] in
             _ = try await store.versions(of: ref)
-            return try await store.dependents(of: ref, namespaces: visible)
+            var dependents = try await store.dependents(of: ref, namespaces: visible)
+            if forksEverywhere {
+                let seen = Set(dependents)
+                dependents += try await store.dependents(of: ref).filter { $0.via == "fork" && !seen.contains($0) }
+                dependents.sort { ($0.ref, $0.via) < ($1.ref, $1.via) }
+            }
+            return dependents
         }
         return .ok(.init(body: .json(.init(items: try Self.make(dependents)))))
     }

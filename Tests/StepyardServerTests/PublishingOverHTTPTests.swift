@@ -8,10 +8,11 @@ import StepyardTestSupport
 import Testing
 @testable import StepyardServer
 
-/// Semver in full over HTTP: pre-releases with dotted identifiers and build metadata publish, resolve by exact
-/// version, deprecate and yank; ranges take a pre-release only when they name one.
-@Suite("Pre-releases over HTTP")
-struct PrereleaseTests {
+/// Publishing and what publishers see, over HTTP.
+@Suite("Publishing over HTTP")
+struct PublishingOverHTTPTests {
+    /// Semver in full: pre-releases with dotted identifiers and build metadata publish, resolve by exact version,
+    /// deprecate and yank; ranges take a pre-release only when they name one.
     @Test(arguments: ["2.0.0-rc.1", "1.0.0-beta.2+build.5"])
     func lifecycleOfAPrerelease(_ version: String) async throws {
         let fixture = try await ServerFixture.make()
@@ -46,5 +47,22 @@ struct PrereleaseTests {
             #expect(try await client.call(.get, "/api/v1/resources/tekton/task/go-build/1.0.0").status == .notFound)
         }
         #expect(try await fixture.store.headCommit() == before)
+    }
+
+    /// The organisation's publishers see which departments forked an organisation resource, at which upstream
+    /// version; another department's member does not.
+    @Test func publishersSeeForks() async throws {
+        let fixture = try await ServerFixture.make()
+        try await fixture.application().test(.router) { client in
+            let path = "/api/v1/resources/tekton/task/git-clone/dependents"
+            let publisher = try await client.call(.get, path, token: fixture.publisher)
+            let forks = publisher.json["items"]?.arrayValue?.filter { $0["via"]?.stringValue == "fork" } ?? []
+            #expect(forks.map { $0["ref"]?.stringValue ?? "" } == ["payments/task/git-clone@0.9"])
+            #expect(forks.first?["requirement"]?.stringValue == "0.9")
+            let outsider = try await client.call(.get, path, token: fixture.logistics)
+            #expect(outsider.json["items"]?.arrayValue?.contains { $0["via"]?.stringValue == "fork" } == false)
+            let anonymous = try await client.call(.get, path)
+            #expect(anonymous.json["items"]?.arrayValue?.contains { $0["via"]?.stringValue == "fork" } == false)
+        }
     }
 }
