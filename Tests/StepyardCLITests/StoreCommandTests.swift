@@ -48,6 +48,11 @@ struct StoreCommandTests {
         #expect(published.exitCode == 0 && published.stdout.contains("published tekton/task/hello@1.0.0"))
         #expect(await run("publish", file).stdout.contains("unchanged"))
         #expect(await run("deprecate", "task/hello@1.0.0", "--message", "use 2.x").exitCode == 0)
+        // Consumers are told, on stderr (stdout stays the document).
+        let resolved = await run("resolve", "task/hello@1.0.0")
+        #expect(resolved.exitCode == 0 && resolved.stdout.hasPrefix("apiVersion: tekton.dev/v1"))
+        #expect(resolved.stderr == "stepyard resolve: warning: task/hello@1.0.0 is deprecated: use 2.x\n")
+        #expect(await run("show", "task/hello@1.0.0").stderr == "stepyard show: warning: task/hello@1.0.0 is deprecated: use 2.x\n")
         #expect(await run("yank", "task/hello@1.0.0").exitCode == 0)
         #expect(await run("yank", "task/hello@^1").exitCode == 1)
         let history = await run("history", "task/hello")

@@ -33,9 +33,11 @@ struct ResolveCommand: OutputCommand {
                 result.stderr = "stepyard resolve: the parameter values are not valid; nothing was bound\n"
                 return result
             }
+            // Consumers hear about what they use that its publisher deprecated or yanked (stdout stays the document).
+            let warnings = resolved.notices.map { "stepyard resolve: warning: \($0.sentence)\n" }.joined()
             switch options.output {
-            case .text: return CommandOutput(stdout: resolved.yaml)
-            case .json: return CommandOutput(stdout: resolved.document.serialized(pretty: true) + "\n")
+            case .text: return CommandOutput(stdout: resolved.yaml, stderr: warnings)
+            case .json: return CommandOutput(stdout: resolved.document.serialized(pretty: true) + "\n", stderr: warnings)
             }
         }
     }

@@ -15,7 +15,13 @@ struct ShowCommand: OutputCommand {
             let (info, bytes) = try await store.content(of: options.reference(ref))
             struct Shown: Encodable { var version: VersionInfo; var yaml: String }
             let yaml = String(decoding: bytes, as: UTF8.self)
-            return options.render(Shown(version: info, yaml: yaml)) { yaml }
+            var output = options.render(Shown(version: info, yaml: yaml)) { yaml }
+            if info.deprecated || info.yanked {
+                let notice = LifecycleNotice(reference: "\(info.kind.rawValue)/\(info.name)@\(info.version)", deprecated: info.deprecated,
+                                             deprecationMessage: info.deprecationMessage, yanked: info.yanked)
+                output.stderr += "stepyard show: warning: \(notice.sentence)\n"
+            }
+            return output
         }
     }
 }

@@ -13,6 +13,33 @@ public struct ResolvedTemplate: Sendable {
     public var lock: [LockEntry]
     /// Value errors (then `document` is the unbound template and nothing else is meaningful).
     public var errors: [ValidationError]
+    /// The deprecated or yanked versions among those it was resolved from (the root and what it pins), for
+    /// consumers to be told.
+    public var notices: [LifecycleNotice] = []
+}
+
+/// A version a consumer uses that its publisher deprecated or yanked.
+public struct LifecycleNotice: Sendable, Hashable, Codable {
+    /// `task/go@1.2.0` (as in the lock).
+    public var reference: String
+    public var deprecated: Bool
+    public var deprecationMessage: String?
+    public var yanked: Bool
+
+    public init(reference: String, deprecated: Bool, deprecationMessage: String?, yanked: Bool) {
+        self.reference = reference
+        self.deprecated = deprecated
+        self.deprecationMessage = deprecationMessage
+        self.yanked = yanked
+    }
+
+    /// `task/go@1.2.0 is deprecated: use 2.x`, `… is yanked`.
+    public var sentence: String {
+        var parts: [String] = []
+        if deprecated { parts.append("deprecated" + (deprecationMessage.map { ": \($0)" } ?? "")) }
+        if yanked { parts.append("yanked (ranges no longer select it)") }
+        return "\(reference) is " + parts.joined(separator: " and ")
+    }
 }
 
 extension Store {
@@ -48,8 +75,10 @@ extension Store {
             throw .index("\(error)")
         }
         let (root, resolution) = try outcome.get()
+        let notices = try lifecycleNotices(resolution.lock)
         guard let values else {
-            return ResolvedTemplate(document: resolution.document, yaml: resolution.yaml, digest: resolution.digest, lock: resolution.lock, errors: [])
+            return ResolvedTemplate(document: resolution.document, yaml: resolution.yaml, digest: resolution.digest, lock: resolution.lock, errors: [],
+                                    notices: notices)
         }
         let versionRef = ResourceRef(namespace: root.namespace, kind: root.kind, name: root.name,
                                      selector: .requirement(.exact(ResourceVersion(root.version)!)))
@@ -60,7 +89,28 @@ extension Store {
         let normalized: JSONValue
         do { normalized = try ParameterValues.normalize(values) } catch { throw .refused(error.description) }
         let run = RunBinder.run(for: resolution, values: normalized)
-        return ResolvedTemplate(document: run, yaml: YAMLWriter().write(run), digest: resolution.digest, lock: resolution.lock, errors: [])
+        return ResolvedTemplate(document: run, yaml: YAMLWriter().write(run), digest: resolution.digest, lock: resolution.lock, errors: [],
+                                notices: notices)
+    }
+
+    /// The deprecated or yanked versions of a lock (one indexed query per entry).
+    func lifecycleNotices(_ lock: [LockEntry]) throws(StoreError) -> [LifecycleNotice] {
+        let organisation = organisation
+        return try read { db in
+            try lock.compactMap { entry -> LifecycleNotice? in
+                // `kind/name@version`, or `namespace/kind/name@version` for a department's own.
+                let at = entry.reference.split(separator: "@", maxSplits: 1).map(String.init)
+                let parts = at[0].split(separator: "/").map(String.init)
+                guard at.count == 2, parts.count == 2 || parts.count == 3 else { return nil }
+                let key: [String] = (parts.count == 3 ? [parts[0]] : [organisation]) + parts.suffix(2) + [at[1]]
+                guard let row = try Row.fetchOne(db, sql: """
+                    SELECT deprecated, deprecationMessage, yanked FROM version WHERE namespace = ? AND kind = ? AND name = ? AND version = ?
+                    """, arguments: StatementArguments(key)) else { return nil }
+                let deprecated: Bool = row[0], yanked: Bool = row[2]
+                guard deprecated || yanked else { return nil }
+                return LifecycleNotice(reference: entry.reference, deprecated: deprecated, deprecationMessage: row[1], yanked: yanked)
+            }
+        }
     }
 }
 
