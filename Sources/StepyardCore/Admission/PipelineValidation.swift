@@ -388,28 +388,9 @@ enum PipelineValidation {
         }
     }
 
-    /// `artifactref.TaskArtifactRegex`, `\$\(tasks\.([^.]+)\.(?:inputs|outputs)\.([^.)]+)\)`.
+    /// `artifactref.TaskArtifactRegex` alone (not the literal `$(artifacts.path)`).
     private static func containsTaskArtifact(_ value: String) -> Bool {
-        let bytes = Array(value.utf8), head = Array("$(tasks.".utf8)
-        var from = 0
-        while let start = TektonPatterns.find(head, in: bytes, from: from) {
-            from = start + 1
-            var i = start + head.count
-            let nameStart = i
-            while i < bytes.count, bytes[i] != UInt8(ascii: ".") { i += 1 }
-            guard i > nameStart, i < bytes.count else { continue }
-            i += 1
-            var matched = false
-            for word in ["inputs.", "outputs."] {
-                let w = Array(word.utf8)
-                if i + w.count <= bytes.count, Array(bytes[i..<(i + w.count)]) == w { i += w.count; matched = true; break }
-            }
-            guard matched else { continue }
-            let keyStart = i
-            while i < bytes.count, bytes[i] != UInt8(ascii: "."), bytes[i] != UInt8(ascii: ")") { i += 1 }
-            if i > keyStart, i < bytes.count, bytes[i] == UInt8(ascii: ")") { return true }
-        }
-        return false
+        TektonPatterns.containsArtifactUsage(value, root: "tasks")
     }
 
     /// The first part of the variables Tekton substitutes in a pipeline task.

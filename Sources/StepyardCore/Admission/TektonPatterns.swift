@@ -25,7 +25,7 @@ enum TektonPatterns {
     }
 
     /// `$(ROOT.NAME.inputs.KEY)` or `…outputs…`, where NAME has no dot and KEY neither dot nor `)`.
-    private static func containsArtifactUsage(_ value: String, root: String) -> Bool {
+    static func containsArtifactUsage(_ value: String, root: String) -> Bool {
         let bytes = Array(value.utf8), head = Array("$(\(root).".utf8)
         var from = 0
         while let start = find(head, in: bytes, from: from) {
