@@ -32,7 +32,7 @@ struct ForkCommandTests {
         #expect(await run("diff", "payments/task/go").exitCode == 0)
         #expect(await run("publish", try task("1.0.1", image: "golang:1.22-alpine"), "--department", "payments").exitCode == 0)
         let diff = await run("diff", "payments/task/go")
-        #expect(diff.exitCode == 1 && diff.stdout.contains("changed spec.steps[test].image: golang:1.22 → golang:1.22-alpine"))
+        #expect(diff.exitCode == 1 && diff.stdout.contains("  spec.steps[test].image: golang:1.22 → golang:1.22-alpine [compatible]\n"))
         #expect(await run("publish", try task("1.1.0", image: "golang:1.23")).exitCode == 0)
         let conflicted = await run("upgrade", "payments/task/go", "--to", "1.1.0")
         #expect(conflicted.exitCode == 1 && conflicted.stdout.contains("spec.steps[test].image: ours golang:1.22-alpine, upstream golang:1.23"))

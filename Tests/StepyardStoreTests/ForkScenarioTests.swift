@@ -69,7 +69,11 @@ struct ForkScenarioTests {
         _ = try await store.publish(request(ours, department: "payments"), author: Author(name: "Pat Payments", email: "pat@example.com"))
         let diff = try await store.diff(ResourceRef(parsing: "payments/task/go"))
         #expect(diff.upstream == "task/go@1.0.0")
-        #expect(Set(diff.changes.map(\.path.description)) == ["spec.params[goVersion].default", "spec.steps[test].image", "spec.steps[audit]"])
+        #expect(diff.report.lines == [
+            #"params.goVersion.default: "1.22" → "1.21" [compatible]"#,
+            "spec.steps[test].image: golang:1.22 → registry.payments.example/golang:1.22 [compatible]",
+            "spec.steps[audit]: added (image registry.payments.example/audit:2.0) [compatible]",
+        ])
 
         // Upstream releases 1.1.0, changing something else (lint args, a new optional param).
         _ = try await store.publish(request(goTemplate("1.1.0", lintArgs: "[\"run\", \"--timeout=5m\"]",

@@ -137,7 +137,7 @@ struct PublishGateTests {
         let result = try await store.publish(dry, author: alice)
         #expect(result.dryRun && result.outcome == .published && result.commit == nil)
         #expect(result.ref == "tekton/task/go-build@1.1.0")
-        #expect(result.changes == [PublishResult.Change(path: "params.race", message: "optional param added", breaking: false)])
+        #expect(result.changes == [PublishResult.Change(path: "params.race", message: "added (optional)", breaking: false)])
         var same = request(taskYAML("go-build", "1.0.0"))
         same.dryRun = true
         #expect(try await store.publish(same, author: alice).outcome == .unchanged)

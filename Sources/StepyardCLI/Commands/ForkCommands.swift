@@ -19,22 +19,49 @@ struct ForkCommand: OutputCommand {
     }
 }
 
-/// `stepyard diff REF`: a fork against its upstream, by structure.
+/// `stepyard diff REF@A..B`: the change report between two versions of a resource; `stepyard diff REF`: a fork
+/// against its upstream, as the same report.
 struct DiffCommand: OutputCommand {
     static let configuration = CommandConfiguration(
-        commandName: "diff", abstract: "Show how a fork differs from its upstream (params, steps by name, env by name, images, resources).",
-        discussion: "Exit status: 0 no difference, 1 differences.")
+        commandName: "diff", abstract: "Show how two versions of a resource differ (REF@A..B), or how a fork differs from its upstream.",
+        discussion: """
+            stepyard diff task/go@1.0.0..1.2.0 lists the changes between two versions: params, results, steps by name \
+            (added, removed, moved, image, script, env, computeResources), workspaces and pins, each marked breaking or \
+            compatible by the compatibility gate's rules. stepyard diff payments/task/go reports a fork against the \
+            upstream version it records, the same way.
+            Exit status: for a range, 0 no breaking change, 1 breaking changes; for a fork, 0 no difference, 1 differences.
+            """)
     @OptionGroup var options: StoreOptions
-    @Argument(help: "department/kind/name[@version]") var ref: String
+    @Argument(help: "kind/name@FROM..TO, or department/kind/name[@version] of a fork") var ref: String
 
     func perform() async -> CommandOutput {
+        guard ChangeRange.isRange(ref) else { return await forkDiff() }
+        let range: ChangeRange
+        do { range = try ChangeRange(parsing: ref) } catch { return usage(error.description) }
+        return await options.withStore("diff") { store throws(StoreError) in
+            let report = try await store.changes(of: range.resource, from: range.from, to: range.to)
+            var result = options.render(report) { report.text }
+            if report.isBreaking { result.exitCode = ExitStatus.findings }
+            return result
+        }
+    }
+
+    private func forkDiff() async -> CommandOutput {
         await options.withStore("diff") { store throws(StoreError) in
             let diff = try await store.diff(options.reference(ref))
             var result = options.render(diff) {
-                "\(diff.fork) against upstream \(diff.upstream):\n" + (diff.changes.isEmpty ? "  no differences\n" : diff.changes.map { "  " + $0.line + "\n" }.joined())
+                "\(diff.fork) against upstream \(diff.upstream):\n" + (diff.changes.isEmpty ? "  no differences\n" : diff.report.lines.map { "  " + $0 + "\n" }.joined())
             }
             if !diff.changes.isEmpty { result.exitCode = ExitStatus.findings }
             return result
+        }
+    }
+
+    /// A reference that cannot be read as a range: a usage error, printed as every command prints one.
+    private func usage(_ message: String) -> CommandOutput {
+        switch options.output {
+        case .text: return CommandOutput(stderr: "stepyard diff: \(message)\n", exitCode: ExitStatus.usage)
+        case .json: return CommandOutput(stdout: JSONOutput.encode(["error": ["message": message]]), exitCode: ExitStatus.usage)
         }
     }
 }

@@ -80,24 +80,27 @@ struct SchemaCommand: AsyncParsableCommand {
     }
 }
 
-/// `stepyard compat REF --from V --to V`: the interface changes between two versions.
+/// `stepyard compat REF --from V --to V`: the change report between two versions, breaking changes marked.
 struct CompatCommand: OutputCommand {
     static let configuration = CommandConfiguration(
         commandName: "compat",
-        abstract: "Report interface changes between two versions, and which of them break users.",
-        discussion: "Exit status: 0 compatible, 1 breaking changes.")
+        abstract: "Report every change between two versions, marking those that break users (the publish gate's rules).",
+        discussion: "The same report as stepyard diff REF@FROM..TO. Exit status: 0 compatible, 1 breaking changes.")
     @OptionGroup var options: StoreOptions
     @Argument(help: "[namespace/]kind/name") var ref: String
-    @Option(name: .long, help: "The older version.") var from: String
-    @Option(name: .long, help: "The newer version.") var to: String
+    @Option(name: .long, help: "The older version (or range, or digest).") var from: String
+    @Option(name: .long, help: "The newer version (or range, or digest).") var to: String
 
     func perform() async -> CommandOutput {
         await options.withStore("compat") { store throws(StoreError) in
-            let report = try await store.compatibility(of: options.reference(ref), from: from, to: to)
-            var result = options.render(report) {
-                (report.lines.isEmpty ? "no interface changes\n" : report.lines.map { $0 + "\n" }.joined())
-                    + (report.isBreaking ? "\(report.to) breaks users of \(report.from)\n" : "\(report.to) is compatible with \(report.from)\n")
+            let resource = try options.reference(ref)
+            if resource.selector != nil {
+                throw .refused("compat compares the versions --from and --to name: write \(resource.kind.rawValue)/\(resource.name), without @version")
             }
+            guard let old = VersionSelector(from) else { throw .invalidVersion(from) }
+            guard let new = VersionSelector(to) else { throw .invalidVersion(to) }
+            let report = try await store.changes(of: resource, from: old, to: new)
+            var result = options.render(report) { report.text }
             if report.isBreaking { result.exitCode = ExitStatus.findings }
             return result
         }

@@ -2,7 +2,11 @@ import OrderedCollections
 
 /// The structural difference between two Tekton documents, with list elements matched by name (steps by name,
 /// params by name, env by name, …), so a reorder shows as a reorder and not as a change of every element.
+///
+/// The plain comparison under the change report (`ChangeReport`), which words these changes for people, marks
+/// them breaking or compatible and covers the interface by name; ask the report, not this, how two versions differ.
 public struct StructuralDiff: Sendable, Hashable, Codable {
+    /// One difference at one path.
     public struct Change: Sendable, Hashable, Codable {
         public enum Kind: String, Sendable, Codable { case added, removed, changed, reordered }
         public var kind: Kind
@@ -11,17 +15,6 @@ public struct StructuralDiff: Sendable, Hashable, Codable {
         public var before: JSONValue?
         /// The value on the right (the fork), when there is one.
         public var after: JSONValue?
-
-        /// `changed spec.steps[build].image: golang:1.22 → golang:1.23`.
-        public var line: String {
-            func show(_ v: JSONValue?) -> String { v?.preview(limit: 80) ?? "-" }
-            switch kind {
-            case .added: return "added \(path): \(show(after))"
-            case .removed: return "removed \(path): \(show(before))"
-            case .changed: return "changed \(path): \(show(before)) → \(show(after))"
-            case .reordered: return "reordered \(path): \(show(before)) → \(show(after))"
-            }
-        }
     }
 
     public var changes: [Change]

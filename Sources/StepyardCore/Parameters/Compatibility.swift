@@ -1,144 +1,41 @@
-import OrderedCollections
+/// What the compatibility gate reads: the change report between the predecessor in the version line and the new
+/// version. (The name dates from when it covered the params and results only.)
+public typealias CompatibilityReport = ChangeReport
 
-/// What changed in a resource's interface between two versions, and which changes break its users.
-public struct CompatibilityReport: Sendable, Hashable, Codable {
-    /// One difference in the interface.
-    public struct Change: Sendable, Hashable, Codable {
-        public var breaking: Bool
-        /// Where: `params.url`, `results.digest`, `params.url.pattern`.
-        public var path: String
-        public var message: String
-    }
-
-    public var from: String
-    public var to: String
-    public var changes: [Change]
-
-    public var breaking: [Change] { changes.filter(\.breaking) }
-    public var isBreaking: Bool { changes.contains(where: \.breaking) }
-
-    /// People-readable lines: `breaking: params.url: …`.
-    public var lines: [String] {
-        changes.map { "\($0.breaking ? "breaking" : "compatible"): \($0.path): \($0.message)" }
-    }
-}
-
-/// Compares two versions' interfaces: removing a param or result, adding a required param, changing a type,
-/// narrowing an enum, or a sidecar schema that rejects values the old one accepted is breaking; adding an
-/// optional param, widening an enum or adding a result is not.
+/// The compatibility gate's rules: which changes between two versions of a resource break its users.
+///
+/// Breaking: removing a param or result; adding a param without default; removing a default; changing a param's or
+/// a result's type; adding or narrowing an enum; adding keys to an object param (every key is required); in the
+/// effective schema (sidecar included), adding a constraint, tightening a bound (`maxLength` 100 → 10), changing any
+/// other constraint, or refusing a value the old schema documented as good (an example, the default, an enum value).
+/// Compatible: everything else the change report lists — an optional param or a result added, an enum widened or
+/// removed, a constraint relaxed or removed, defaults and descriptions, workspaces, pins, steps, images, scripts and
+/// the rest of the document.
+///
+/// Each rule is applied where the report finds the change (`ParamChanges`, `SchemaChanges`, `ResultChanges`); the
+/// keyword tables are here.
 public enum Compatibility {
-    /// Compares `old` with `new`, each with its effective parameter schema.
+    /// The change report from `old` to `new`, each with its effective parameter schema; the gate refuses it when it
+    /// `isBreaking`. `registry` resolves the new schema's `$ref`s.
     public static func compare(old: TektonResource, oldSchema: JSONValue, new: TektonResource, newSchema: JSONValue,
                                registry: SchemaRegistry, from: String, to: String) -> CompatibilityReport {
-        var changes: [CompatibilityReport.Change] = []
-        func breaking(_ path: String, _ message: String) { changes.append(.init(breaking: true, path: path, message: message)) }
-        func compatible(_ path: String, _ message: String) { changes.append(.init(breaking: false, path: path, message: message)) }
-
-        let oldParams = Dictionary(old.spec.params.compactMap { p in p.name.map { ($0, p) } }, uniquingKeysWith: { a, _ in a })
-        let newParams = Dictionary(new.spec.params.compactMap { p in p.name.map { ($0, p) } }, uniquingKeysWith: { a, _ in a })
-        for name in oldParams.keys.sorted() where newParams[name] == nil {
-            breaking("params.\(name)", "param removed: values passed for it are now refused")
-        }
-        for name in newParams.keys.sorted() {
-            let param = newParams[name]!
-            let hasDefault = param.defaultValue != nil && param.defaultValue != .null
-            guard let before = oldParams[name] else {
-                if hasDefault { compatible("params.\(name)", "optional param added") } else { breaking("params.\(name)", "required param added (no default): existing users do not pass it") }
-                continue
-            }
-            let hadDefault = before.defaultValue != nil && before.defaultValue != .null
-            if hadDefault && !hasDefault { breaking("params.\(name).default", "default removed: the param is now required") }
-            if before.type != param.type {
-                breaking("params.\(name).type", "type changed from \(before.type.rawValue) to \(param.type.rawValue)")
-                continue
-            }
-            compareEnums(before, param, name, &changes)
-            if param.type == .object {
-                let oldKeys = Set(before.properties?.keys ?? []), newKeys = Set(param.properties?.keys ?? [])
-                let added = newKeys.subtracting(oldKeys).sorted()
-                if !added.isEmpty { breaking("params.\(name).properties", "object keys added (every key is required): \(added.joined(separator: ", "))") }
-            }
-        }
-        compareConstraints(oldSchema, newSchema, params: Set(oldParams.keys).intersection(newParams.keys), registry: registry, &changes)
-
-        let oldResults = Dictionary(old.spec.results.compactMap { r in r.name.map { ($0, r) } }, uniquingKeysWith: { a, _ in a })
-        let newResults = Dictionary(new.spec.results.compactMap { r in r.name.map { ($0, r) } }, uniquingKeysWith: { a, _ in a })
-        for name in oldResults.keys.sorted() {
-            guard let after = newResults[name] else {
-                breaking("results.\(name)", "result removed: users reading it break")
-                continue
-            }
-            let t0 = oldResults[name]!.declaredType ?? "string", t1 = after.declaredType ?? "string"
-            if t0 != t1 { breaking("results.\(name).type", "result type changed from \(t0) to \(t1)") }
-        }
-        for name in newResults.keys.sorted() where oldResults[name] == nil {
-            compatible("results.\(name)", "result added")
-        }
-        return CompatibilityReport(from: from, to: to, changes: changes)
+        ChangeReport(from: ComparedVersion(label: from, resource: old, parameterSchema: oldSchema),
+                     to: ComparedVersion(label: to, resource: new, parameterSchema: newSchema), registry: registry)
     }
 
-    private static func compareEnums(_ before: ParamSpec, _ after: ParamSpec, _ name: String, _ changes: inout [CompatibilityReport.Change]) {
-        let oldEnum = before.enumValues.flatMap { $0.isEmpty ? nil : Set($0) }
-        let newEnum = after.enumValues.flatMap { $0.isEmpty ? nil : Set($0) }
-        switch (oldEnum, newEnum) {
-        case let (nil, values?):
-            changes.append(.init(breaking: true, path: "params.\(name).enum", message: "enum added: only \(render(values)) are accepted now"))
-        case (_?, nil):
-            changes.append(.init(breaking: false, path: "params.\(name).enum", message: "enum removed: any value accepted"))
-        case let (old?, new?):
-            let removed = old.subtracting(new), added = new.subtracting(old)
-            if !removed.isEmpty { changes.append(.init(breaking: true, path: "params.\(name).enum", message: "enum narrowed: \(render(removed)) no longer accepted")) }
-            if !added.isEmpty { changes.append(.init(breaking: false, path: "params.\(name).enum", message: "enum widened: \(render(added)) accepted")) }
-        default:
-            break
-        }
-    }
+    /// Bounds that refuse more the higher they are.
+    static let lowerBounds: Set<String> = ["minLength", "minItems", "minimum", "exclusiveMinimum", "minProperties", "minContains"]
+    /// Bounds that refuse more the lower they are.
+    static let upperBounds: Set<String> = ["maxLength", "maxItems", "maximum", "exclusiveMaximum", "maxProperties", "maxContains"]
+    /// Schema keywords that describe and never refuse a value; every other keyword is a constraint.
+    static let annotations: Set<String> = ["title", "description", "default", "examples", "$comment", "deprecated", "readOnly",
+                                           "writeOnly", "contentMediaType", "contentEncoding", "contentSchema", "$id", "$anchor",
+                                           "$dynamicAnchor", "$schema", "$vocabulary"]
 
-    /// Sidecar refinements: a constraint added or tightened is breaking, and so is any old example, default or
-    /// enum value the new schema rejects.
-    private static func compareConstraints(_ oldSchema: JSONValue, _ newSchema: JSONValue, params: Set<String>,
-                                           registry: SchemaRegistry, _ changes: inout [CompatibilityReport.Change]) {
-        let lowerBounds: Set<String> = ["minLength", "minItems", "minimum", "exclusiveMinimum", "minProperties", "minContains"]
-        let upperBounds: Set<String> = ["maxLength", "maxItems", "maximum", "exclusiveMaximum", "maxProperties", "maxContains"]
-        let constraints: Set<String> = Set(["pattern", "format", "const", "$ref", "multipleOf", "allOf", "anyOf", "oneOf", "not",
-                                        "if", "then", "else", "uniqueItems", "contains", "prefixItems", "propertyNames", "dependentRequired"])
-            .union(lowerBounds).union(upperBounds)
-        let compiled = try? JSONSchema(newSchema, registry: registry)
-        for name in params.sorted() {
-            guard case .object(let before)? = oldSchema["properties"]?[name], case .object(let after)? = newSchema["properties"]?[name] else { continue }
-            for keyword in constraints.sorted() {
-                let path = "params.\(name).\(keyword)"
-                switch (before[keyword], after[keyword]) {
-                case let (nil, value?):
-                    changes.append(.init(breaking: true, path: path, message: "constraint added: \(keyword) \(value.serialized())"))
-                case (_?, nil):
-                    changes.append(.init(breaking: false, path: path, message: "constraint removed: \(keyword)"))
-                case let (old?, new?) where old != new:
-                    if case .number(let a) = old, case .number(let b) = new {
-                        let tighter = lowerBounds.contains(keyword) ? b > a : upperBounds.contains(keyword) ? b < a : true
-                        changes.append(.init(breaking: tighter, path: path, message: "\(keyword) changed from \(a) to \(b)"))
-                    } else {
-                        changes.append(.init(breaking: true, path: path, message: "\(keyword) changed from \(old.serialized()) to \(new.serialized())"))
-                    }
-                default:
-                    break
-                }
-            }
-            // Values the old version documented as good must still pass.
-            guard let compiled else { continue }
-            var samples: [JSONValue] = before["examples"]?.arrayValue ?? []
-            if let value = before["default"] { samples.append(value) }
-            samples += before["enum"]?.arrayValue ?? []
-            for sample in samples {
-                let errors = compiled.validate(.object([name: sample])).errors.filter { $0.instancePointer.hasPrefix("/" + JSONPointer.escape(name)) }
-                if let first = errors.first {
-                    changes.append(.init(breaking: true, path: "params.\(name)", message: "\(sample.serialized()), accepted before, is now refused: \(first.message)"))
-                }
-            }
-        }
-    }
-
-    private static func render(_ values: Set<JSONValue>) -> String {
-        values.map { $0.serialized() }.sorted().joined(separator: ", ")
+    /// Whether a bound moving from `old` to `new` refuses values it accepted; `nil` when `keyword` is no bound.
+    static func tightens(_ keyword: String, from old: JSONNumber, to new: JSONNumber) -> Bool? {
+        if lowerBounds.contains(keyword) { return new > old }
+        if upperBounds.contains(keyword) { return new < old }
+        return nil
     }
 }

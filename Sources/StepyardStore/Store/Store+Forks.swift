@@ -3,11 +3,37 @@ import GRDB
 import OrderedCollections
 import StepyardCore
 
-/// What `diff` reports: a fork version against the upstream version it derives from.
+/// What `diff` reports: a fork version against the upstream version it derives from, as the change report from
+/// upstream (`from`) to fork (`to`). In JSON, the report's members with `fork` and `upstream` beside them.
 public struct ForkDiff: Sendable, Codable {
+    /// `payments/task/go@1.0.1`.
     public var fork: String
+    /// `task/go@1.0.0`.
     public var upstream: String
-    public var changes: [StructuralDiff.Change]
+    public var report: ChangeReport
+
+    public init(fork: String, upstream: String, report: ChangeReport) {
+        self.fork = fork
+        self.upstream = upstream
+        self.report = report
+    }
+
+    public var changes: [Change] { report.changes }
+
+    private enum CodingKeys: String, CodingKey { case fork, upstream }
+
+    public func encode(to encoder: any Encoder) throws {
+        try report.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(fork, forKey: .fork)
+        try container.encode(upstream, forKey: .upstream)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(fork: try container.decode(String.self, forKey: .fork), upstream: try container.decode(String.self, forKey: .upstream),
+                  report: try ChangeReport(from: decoder))
+    }
 }
 
 /// What `upgrade` did, or would do (dry run), or why it cannot.
@@ -72,15 +98,16 @@ extension Store {
         return try publish(request, author: author)
     }
 
-    /// The structural difference between a fork version (latest unless the reference names one) and its upstream.
+    /// How a fork version (latest unless the reference names one) differs from its upstream: the change report from
+    /// the upstream version it records to the fork, compared under the fork's name.
     public func diff(_ ref: ResourceRef) throws(StoreError) -> ForkDiff {
         let (fork, forkDocument, upstream) = try forkVersion(ref)
-        let (_, upstreamBytes) = try content(of: ResourceRef(namespace: upstream.namespace, kind: upstream.kind, name: upstream.name,
-                                                             selector: .requirement(.exact(ResourceVersion(upstream.version)!))))
-        guard let upstreamDocument = try? YAMLLoader().load(upstreamBytes).first?.value else { throw .notFound(upstream.reference) }
-        let changes = StructuralDiff(from: Self.forComparison(upstreamDocument, name: fork.name),
-                                     to: Self.forComparison(forkDocument, name: fork.name)).changes
-        return ForkDiff(fork: fork.ref, upstream: upstream.reference, changes: changes)
+        guard let upstreamVersion = ResourceVersion(upstream.version) else { throw .invalidVersion(upstream.version) }
+        let upstreamInfo = try select(ResourceRef(namespace: upstream.namespace, kind: upstream.kind, name: upstream.name,
+                                                  selector: .requirement(.exact(upstreamVersion))))
+        let before = try comparedVersion(upstreamInfo, label: upstream.reference, name: fork.name)
+        let after = try comparedVersion(fork, document: forkDocument, label: fork.ref, name: fork.name)
+        return ForkDiff(fork: fork.ref, upstream: upstream.reference, report: ChangeReport(from: before, to: after, registry: try Self.registry()))
     }
 
     /// Takes upstream's change from the recorded upstream version to `version` into the fork by a three-way merge
