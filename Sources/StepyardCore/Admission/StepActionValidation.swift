@@ -21,26 +21,8 @@ enum StepActionValidation {
         }
         let params = ParamValidation.declared(spec.params)
         let fields = variableFields(step, at: base)
-        // validateUsageOfDeclaredParameters
-        for field in fields {
-            if let problem = Substitution.unknownVariable(in: field.text, prefix: "params", known: Set(params.map(\.name))) {
-                TaskValidation.reportUnknown(problem, prefix: "params", objectKeysOf: nil, at: field.pointer, &context)
-            }
-        }
-        let objects = params.filter { $0.type == "object" }
-        for object in objects {
-            for field in fields {
-                if let problem = Substitution.unknownVariable(in: field.text, prefix: "params.\(object.name)", known: Set(object.keys ?? [])) {
-                    TaskValidation.reportUnknown(problem, prefix: "params.\(object.name)", objectKeysOf: object.name, at: field.pointer, &context)
-                }
-            }
-        }
-        for field in fields {
-            if let problem = Substitution.entireProhibitedVariable(in: field.text, prefix: "params", names: Set(objects.map(\.name))) {
-                context.error(.paramObjectUsage, at: field.pointer,
-                              "\(problem.reference): a whole object param cannot be used here; use one key, $(params.\(problem.variable).KEY)")
-            }
-        }
+        // validateUsageOfDeclaredParameters (ValidateObjectUsage, validateStepActionObjectUsageAsWhole)
+        TaskValidation.validateParamUsage(fields.map { ($0.pointer, $0.text, true) }, scopes: [TaskValidation.ParamScope(params)], &context)
         ParamValidation.validateObjectsHaveProperties(params, at: base / "params", &context)
         ParamValidation.validateTypes(params, at: base / "params", &context)
         // validateParameterVariables

@@ -73,53 +73,56 @@ enum TaskValidation {
     /// `params.<object>`); one scan with prefix `params` finds the same references, since both end at the first `)`,
     /// so each field is read once.
     static func validateUsageOfDeclaredParameters(_ steps: [PlacedStep], scopes: [ParamScope], _ context: inout LintContext) {
+        validateParamUsage(steps.flatMap { $0.variableFields().map { ($0.pointer, $0.text, $0.role != .onError) } }, scopes: scopes, &context)
+    }
+
+    /// The param usage checks over string fields (pointer, text, and whether a whole object is refused there): every
+    /// `$(params.x)` declared in one of `scopes`, an object's key among its keys, no object used whole.
+    static func validateParamUsage(_ fields: [(pointer: JSONPointer, text: String, refusesWholeObjects: Bool)], scopes: [ParamScope],
+                                   _ context: inout LintContext) {
         func declared(_ name: String) -> Bool { scopes.contains { $0.names.contains(name) } }
         let objectScopes = scopes.filter { !$0.objectKeys.isEmpty }
-        for placed in steps {
-            for field in placed.variableFields() {
-                let (names, found, problem) = Substitution.variables(in: field.text, prefix: "params")
-                if let problem {
-                    reportUnknown(problem, prefix: "params", objectKeysOf: nil, at: field.pointer, &context)
-                    continue
+        for field in fields {
+            let (names, found, problem) = Substitution.variables(in: field.text, prefix: "params")
+            if let problem {
+                reportUnknown(problem, prefix: "params", objectKeysOf: nil, at: field.pointer, &context)
+                continue
+            }
+            if let (name, match) = zip(names, found).first(where: { !declared(Substitution.trimArrayIndex($0.0)) }) {
+                reportUnknown(Substitution.Problem(kind: .unknown, reference: match.text, variable: Substitution.trimArrayIndex(name)),
+                              prefix: "params", objectKeysOf: nil, at: field.pointer, &context)
+            }
+            guard !objectScopes.isEmpty else { continue }
+            // validateObjectUsage: `$(params.<object>.<key>)` names a declared key.
+            for match in found where match.dotted {
+                let parts = match.variable.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+                guard parts.count == 2 else { continue }
+                let object = String(parts[0])
+                let key = Substitution.trimArrayIndex(String(parts[1].split(separator: ".", omittingEmptySubsequences: false)[0]))
+                if objectScopes.contains(where: { scope in scope.objectKeys[object].map { !$0.contains(key) } ?? false }) {
+                    reportUnknown(Substitution.Problem(kind: .unknown, reference: match.text, variable: key),
+                                  prefix: "params.\(object)", objectKeysOf: object, at: field.pointer, &context)
                 }
-                if let (name, match) = zip(names, found).first(where: { !declared(Substitution.trimArrayIndex($0.0)) }) {
-                    reportUnknown(Substitution.Problem(kind: .unknown, reference: match.text, variable: Substitution.trimArrayIndex(name)),
-                                  prefix: "params", objectKeysOf: nil, at: field.pointer, &context)
-                }
-                guard !objectScopes.isEmpty else { continue }
-                // validateObjectUsage: `$(params.<object>.<key>)` names a declared key.
-                for match in found where match.dotted {
-                    let parts = match.variable.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-                    guard parts.count == 2 else { continue }
-                    let object = String(parts[0])
-                    let key = Substitution.trimArrayIndex(String(parts[1].split(separator: ".", omittingEmptySubsequences: false)[0]))
-                    if objectScopes.contains(where: { scope in scope.objectKeys[object].map { !$0.contains(key) } ?? false }) {
-                        reportUnknown(Substitution.Problem(kind: .unknown, reference: match.text, variable: key),
-                                      prefix: "params.\(object)", objectKeysOf: object, at: field.pointer, &context)
-                    }
-                }
-                // validateObjectUsageAsWhole
-                if field.role != .onError {
-                    for match in found {
-                        let whole = match.variable.dropSuffix("[*]")
-                        if objectScopes.contains(where: { $0.objectKeys[whole] != nil }) {
-                            context.error(.paramObjectUsage, at: field.pointer,
-                                          "\(match.text): a whole object param cannot be used in a step; use one key, $(params.\(whole).KEY)")
-                            break
-                        }
-                    }
+            }
+            // validateObjectUsageAsWhole
+            guard field.refusesWholeObjects else { continue }
+            for match in found {
+                let whole = match.variable.dropSuffix("[*]")
+                if objectScopes.contains(where: { $0.objectKeys[whole] != nil }) {
+                    context.error(.paramObjectUsage, at: field.pointer,
+                                  "\(match.text): a whole object param cannot be used here; use one key, $(params.\(whole).KEY)")
+                    break
                 }
             }
         }
     }
 
     /// `validateVariables`: references with `prefix` in the step fields Tekton reads must name one of `known`.
-    static func validateVariables(_ steps: [PlacedStep], prefix: String, known: Set<String>, objectKeysOf object: String? = nil,
-                                  _ context: inout LintContext) {
+    static func validateVariables(_ steps: [PlacedStep], prefix: String, known: Set<String>, _ context: inout LintContext) {
         for placed in steps {
             for field in placed.variableFields() {
                 guard let problem = Substitution.unknownVariable(in: field.text, prefix: prefix, known: known) else { continue }
-                reportUnknown(problem, prefix: prefix, objectKeysOf: object, at: field.pointer, &context)
+                reportUnknown(problem, prefix: prefix, objectKeysOf: nil, at: field.pointer, &context)
             }
         }
     }

@@ -34,7 +34,7 @@ public func buildApplication(store: Store, tokens: AccessTokens, configuration: 
                              logger: Logger) async throws -> some ApplicationProtocol {
     let state = ServerState()
     let watcher = IndexWatcher(store: store, state: state, interval: configuration.watchInterval, logger: logger)
-    await watcher.check()
+    await watcher.check(countRefused: true)
     let context = ServerContext(store: store, tokens: tokens, configuration: configuration, state: state,
                                 cache: ResolvedCache(capacity: configuration.resolvedCacheEntries),
                                 policy: AccessPolicy(organisation: store.organisation, anonymousRead: configuration.anonymousRead),

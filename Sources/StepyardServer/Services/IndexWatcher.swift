@@ -17,8 +17,9 @@ struct IndexWatcher: Service {
         }
     }
 
-    /// Compares `refs/heads/main` with what the server serves and catches up when it moved.
-    func check() async {
+    /// Compares `refs/heads/main` with what the server serves and catches up when it moved; `countRefused` sets the
+    /// refused-versions gauge even when nothing moved (the application's first check, at start).
+    func check(countRefused: Bool = false) async {
         do {
             let head = try await store.headCommit()
             var indexed = try await store.indexedCommit()
@@ -33,6 +34,7 @@ struct IndexWatcher: Service {
                 logger.info("index caught up", metadata: ["stepyard.commit": .string(head ?? "-"), "stepyard.outcome": .string(outcome)])
                 // Nothing in git is dropped silently: each version the gate refuses is logged, counted and listed.
                 let refused = try await store.refused()
+                ServerMetrics.refusedVersions.record(Double(refused.count))
                 for version in refused {
                     logger.error("a version in git is refused and not served", metadata: [
                         "stepyard.path": .string(version.path), "stepyard.resource": .string(version.ref), "stepyard.reason": .string(version.reason),
@@ -40,7 +42,7 @@ struct IndexWatcher: Service {
                 }
             }
             ServerMetrics.indexBehind.record(0)
-            ServerMetrics.refusedVersions.record(Double(try await store.refused().count))
+            if countRefused { ServerMetrics.refusedVersions.record(Double(try await store.refused().count)) }
             let departments = try await store.departments().map(\.name)
             if state.update(commit: indexed, departments: departments) {
                 logger.debug("serving a new commit", metadata: ["stepyard.commit": .string(head ?? "-")])
