@@ -63,7 +63,8 @@ import Testing
     }
 
     /// A commit around the server with a file the gate refuses is not served and not dropped silently: admins see
-    /// it in `GET /api/v1/refused` with the reason, and `/metrics` counts it.
+    /// it in `GET /api/v1/refused` with the reason. (The `stepyard_refused_versions` gauge is process-wide, shared by
+    /// the servers of tests running at once, so it is not asserted here.)
     @Test func refusedCommitsAreReported() async throws {
         let fixture = try await ServerFixture.make()
         try await fixture.application().test(.live) { client in
@@ -79,13 +80,6 @@ import Testing
             #expect(listed.json["items"]?[0]?["reason"]?.stringValue?.contains("unknown field \"imgae\"") == true)
             #expect(try await client.call(.get, "/api/v1/refused", token: fixture.reader).status == .forbidden)
             #expect(try await client.call(.get, "/api/v1/resources/tekton/task/side-door").status == .notFound)
-            // The gauge follows the index within the same check.
-            var metrics = try await client.call(.get, "/metrics")
-            for _ in 0..<100 where !metrics.text.contains("stepyard_refused_versions 1") {
-                try await Task.sleep(for: .milliseconds(100))
-                metrics = try await client.call(.get, "/metrics")
-            }
-            #expect(metrics.text.contains("stepyard_refused_versions 1"))
         }
     }
 

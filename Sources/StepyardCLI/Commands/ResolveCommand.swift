@@ -34,7 +34,7 @@ struct ResolveCommand: OutputCommand {
                 return result
             }
             // Consumers hear about what they use that its publisher deprecated or yanked (stdout stays the document).
-            let warnings = resolved.notices.map { "stepyard resolve: warning: \($0.sentence)\n" }.joined()
+            let warnings = try await store.lifecycleNotices(resolved.lock).map { "stepyard resolve: warning: \($0.sentence)\n" }.joined()
             switch options.output {
             case .text: return CommandOutput(stdout: resolved.yaml, stderr: warnings)
             case .json: return CommandOutput(stdout: resolved.document.serialized(pretty: true) + "\n", stderr: warnings)

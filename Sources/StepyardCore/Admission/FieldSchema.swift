@@ -70,6 +70,31 @@ indirect enum FieldSchema: Sendable {
         }
     }
 
+    /// `true` when some member of `value` names a known field in other letter case (so `canonical` changes it).
+    /// A walk without copies: nearly every document needs nothing, and this is on the import and reindex paths.
+    func needsCanonical(_ value: JSONValue) -> Bool {
+        var work: [(FieldSchema, JSONValue)] = [(self, value)]
+        while let (schema, value) = work.popLast() {
+            switch (schema, value) {
+            case let (.list(element), .array(items)):
+                for item in items { work.append((element, item)) }
+            case let (.map(element), .object(members)):
+                for member in members.values { work.append((element, member)) }
+            case let (.fields(known, _), .object(members)):
+                for (key, member) in members {
+                    if let field = known[key] {
+                        work.append((field, member))
+                    } else if known.keys.contains(where: { $0.lowercased() == key.lowercased() }) {
+                        return true
+                    }
+                }
+            default:
+                continue
+            }
+        }
+        return false
+    }
+
     /// `value` as Go's `encoding/json` reads it into these fields: a member whose name matches a known field only
     /// without regard to case (`Image`, `MountPath`) is that field, so it is renamed to the field's own spelling.
     func canonical(_ value: JSONValue) -> JSONValue {

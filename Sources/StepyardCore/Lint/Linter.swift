@@ -45,7 +45,7 @@ public struct Linter: Sendable {
         for var loaded in file.documents {
             // As Tekton's decoder reads it: field names that match only without regard to case take the field's spelling.
             if let apiVersion = loaded.document["apiVersion"]?.stringValue,
-               let schema = TektonFieldSchemas.schema(for: loaded.kind, apiVersion: apiVersion) {
+               let schema = TektonFieldSchemas.schema(for: loaded.kind, apiVersion: apiVersion), schema.needsCanonical(loaded.document) {
                 loaded.document = schema.canonical(loaded.document)
             }
             var context = LintContext(path: file.path, loaded: loaded, location: file.location?.isMainFile == true ? file.location : nil,

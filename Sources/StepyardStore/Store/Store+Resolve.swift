@@ -13,9 +13,6 @@ public struct ResolvedTemplate: Sendable {
     public var lock: [LockEntry]
     /// Value errors (then `document` is the unbound template and nothing else is meaningful).
     public var errors: [ValidationError]
-    /// The deprecated or yanked versions among those it was resolved from (the root and what it pins), for
-    /// consumers to be told.
-    public var notices: [LifecycleNotice] = []
 }
 
 /// A version a consumer uses that its publisher deprecated or yanked.
@@ -75,10 +72,8 @@ extension Store {
             throw .index("\(error)")
         }
         let (root, resolution) = try outcome.get()
-        let notices = try lifecycleNotices(resolution.lock)
         guard let values else {
-            return ResolvedTemplate(document: resolution.document, yaml: resolution.yaml, digest: resolution.digest, lock: resolution.lock, errors: [],
-                                    notices: notices)
+            return ResolvedTemplate(document: resolution.document, yaml: resolution.yaml, digest: resolution.digest, lock: resolution.lock, errors: [])
         }
         let versionRef = ResourceRef(namespace: root.namespace, kind: root.kind, name: root.name,
                                      selector: .requirement(.exact(ResourceVersion(root.version)!)))
@@ -89,12 +84,12 @@ extension Store {
         let normalized: JSONValue
         do { normalized = try ParameterValues.normalize(values) } catch { throw .refused(error.description) }
         let run = RunBinder.run(for: resolution, values: normalized)
-        return ResolvedTemplate(document: run, yaml: YAMLWriter().write(run), digest: resolution.digest, lock: resolution.lock, errors: [],
-                                notices: notices)
+        return ResolvedTemplate(document: run, yaml: YAMLWriter().write(run), digest: resolution.digest, lock: resolution.lock, errors: [])
     }
 
-    /// The deprecated or yanked versions of a lock (one indexed query per entry).
-    func lifecycleNotices(_ lock: [LockEntry]) throws(StoreError) -> [LifecycleNotice] {
+    /// The deprecated or yanked versions of a lock — the root and what it pins — for consumers to be told (one
+    /// indexed query per entry; asked for separately so resolution itself does no more work).
+    public func lifecycleNotices(_ lock: [LockEntry]) throws(StoreError) -> [LifecycleNotice] {
         let organisation = organisation
         return try read { db in
             try lock.compactMap { entry -> LifecycleNotice? in
