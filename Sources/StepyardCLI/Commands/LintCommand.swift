@@ -6,7 +6,7 @@ import StepyardStore
 struct LintCommand: OutputCommand {
     static let configuration = CommandConfiguration(
         commandName: "lint",
-        abstract: "Check Tekton Tasks, StepActions and Pipelines before publishing.",
+        abstract: "Check Tekton documents (Tasks, StepActions, Pipelines, runs) as Tekton's admission would.",
         discussion: """
             Files are read as given; directories recursively (*.yaml, *.yml). Tasks, StepActions, Pipelines, \
             TaskRuns and PipelineRuns are checked as Tekton's admission checks them, with Tekton's default feature \
