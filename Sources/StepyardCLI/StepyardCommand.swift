@@ -11,7 +11,7 @@ public struct StepyardCommand: AsyncParsableCommand {
         version: StepyardVersion.current,
         subcommands: [
             InitCommand.self, LintCommand.self, ImportCommand.self, PublishCommand.self, ShowCommand.self,
-            VersionsCommand.self, SearchCommand.self, HistoryCommand.self, DeprecateCommand.self, YankCommand.self,
+            VersionsCommand.self, SearchCommand.self, HistoryCommand.self, DeprecateCommand.self, YankCommand.self, UnyankCommand.self,
             ResolveCommand.self, ForkCommand.self, DiffCommand.self, UpgradeCommand.self, DependentsCommand.self, ImagesCommand.self,
             ParamsCommand.self, SchemaCommand.self, CompatCommand.self, DepartmentCommand.self, ReindexCommand.self,
             TokenCommand.self, ServeCommand.self, VersionCommand.self,

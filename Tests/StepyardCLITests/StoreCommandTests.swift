@@ -65,6 +65,9 @@ struct StoreCommandTests {
         #expect(await run("publish", candidate).stdout.contains("published tekton/task/hello@2.0.0-rc.1"))
         #expect(await run("deprecate", "task/hello@2.0.0-rc.1", "--message", "use 2.0.0").exitCode == 0)
         #expect(await run("yank", "task/hello@2.0.0-rc.1").exitCode == 0)
+        #expect(await run("unyank", "task/hello@2.0.0-rc.1").stdout == "un-yanked task/hello@2.0.0-rc.1\n")
+        #expect(await run("unyank", "task/hello@2.0.0-rc.1").stdout == "task/hello@2.0.0-rc.1 was not yanked\n")
+        #expect(await run("history", "task/hello").stdout.contains("Un-yank task/hello@2.0.0-rc.1"))
         #expect(await run("show", "task/hello@2.0.0-rc.1").exitCode == 0)
         // A dry run says what publishing would do and writes nothing.
         let release = try dir.write("work/hello-2.yaml", text: try String(contentsOfFile: file, encoding: .utf8)

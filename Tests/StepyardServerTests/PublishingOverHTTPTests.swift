@@ -32,6 +32,12 @@ struct PublishingOverHTTPTests {
             let versions = try await client.call(.get, "/api/v1/resources/tekton/task/go-build")
             #expect(versions.json["versions"]?[0]?["version"]?.stringValue == version)
             #expect(versions.json["versions"]?[0]?["yanked"] == true)
+            // Only an admin undoes a yank.
+            #expect(try await client.call(.post, path + "/unyank", token: fixture.publisher).status == .forbidden)
+            let unyank = try await client.call(.post, path + "/unyank", token: fixture.admin)
+            #expect(unyank.status == .ok && unyank.json["commit"] != nil, "\(unyank.text)")
+            let after = try await client.call(.get, "/api/v1/resources/tekton/task/go-build")
+            #expect(after.json["versions"]?[0]?["yanked"] == false)
         }
     }
 

@@ -32,6 +32,21 @@ struct YankCommand: OutputCommand {
     }
 }
 
+/// `stepyard unyank REF`: lets ranges select a yanked version again.
+struct UnyankCommand: OutputCommand {
+    static let configuration = CommandConfiguration(commandName: "unyank", abstract: "Undo a yank: ranges may select the version again (recorded in history).")
+
+    @OptionGroup var options: StoreOptions
+    @Argument(help: "[namespace/]kind/name@version") var ref: String
+
+    func perform() async -> CommandOutput {
+        await options.withStore("unyank") { store throws(StoreError) in
+            let commit = try await store.unyank(options.reference(ref), author: options.identity)
+            return options.render(["ref": ref, "commit": commit ?? ""]) { commit == nil ? "\(ref) was not yanked\n" : "un-yanked \(ref)\n" }
+        }
+    }
+}
+
 /// `stepyard reindex`: rebuilds the index from git.
 struct ReindexCommand: OutputCommand {
     static let configuration = CommandConfiguration(commandName: "reindex", abstract: "Rebuild the SQLite index from the git repository.")

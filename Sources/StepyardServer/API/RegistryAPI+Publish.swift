@@ -58,6 +58,18 @@ extension RegistryAPI {
         return .ok(.init(body: .json(.init(ref: ref.description, commit: commit))))
     }
 
+    /// Un-yank is the admins': a yank may have been a security response, so publishers cannot undo it.
+    func unyankVersion(_ input: Operations.UnyankVersion.Input) async throws -> Operations.UnyankVersion.Output {
+        let path = input.path
+        let ref = try writable(path.namespace, path.kind, path.name, version: path.version)
+        try requireAdmin()
+        try Self.requireOneVersion(ref, verb: "unyank")
+        let author = principal.author
+        let commit = try await call { store throws(StoreError) in try await store.unyank(ref, author: author) }
+        if commit != nil { await wrote() }
+        return .ok(.init(body: .json(.init(ref: ref.description, commit: commit))))
+    }
+
     func validateValues(_ input: Operations.ValidateValues.Input) async throws -> Operations.ValidateValues.Output {
         let path = input.path
         let ref = try readable(path.namespace, path.kind, path.name, version: path.version)

@@ -12,6 +12,11 @@ extension Store {
         try changeLifecycle(ref, author: author, verb: "Yank", detail: nil) { $0.yanked = true }
     }
 
+    /// Un-yanks one version (ranges select it again), recorded in its history like the yank was.
+    public func unyank(_ ref: ResourceRef, author: Author) throws(StoreError) -> String? {
+        try changeLifecycle(ref, author: author, verb: "Un-yank", detail: nil) { $0.yanked = false }
+    }
+
     private func changeLifecycle(_ ref: ResourceRef, author: Author, verb: String, detail: String?,
                                  _ change: (inout Lifecycle) -> Void) throws(StoreError) -> String? {
         // An exact version, or a two-part one as Tekton catalogs spell versions (`0.9`), naming a version so spelled.
