@@ -75,7 +75,8 @@ extension RegistryAPI {
         let ref = try readable(path.namespace, path.kind, path.name, version: path.version)
         guard case .json(let body) = input.body else { throw APIError.badRequest("the body must be a JSON object of values") }
         let values = try Self.value(body)
-        let (_, errors) = try await call { store throws(StoreError) in try await store.checkParameters(ref, values: values) }
+        let (info, errors) = try await call { store throws(StoreError) in try await store.checkParameters(ref, values: values) }
+        announce(info)
         let report = try Self.report(errors)
         return errors.isEmpty ? .ok(.init(body: .json(report))) : .unprocessableContent(.init(body: .json(.ValidationReport(report))))
     }

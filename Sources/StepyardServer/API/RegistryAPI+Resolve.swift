@@ -19,11 +19,15 @@ extension RegistryAPI {
             let ref = try readable(path.namespace, path.kind, path.name, version: path.version)
             ServerMetrics.resolveCacheMisses.increment()
             let department = path.namespace == organisation ? nil : path.namespace
-            let resolved = try await call { store throws(StoreError) in try await store.resolve(ref, department: department) }
+            let (resolved, notices) = try await call { store throws(StoreError) in
+                let resolved = try await store.resolve(ref, department: department)
+                return (resolved, try await store.lifecycleNotices(resolved.lock))
+            }
             let body = json ? resolved.document.serializedBytes(pretty: true) + [0x0A] : Array(resolved.yaml.utf8)
-            entry = ResolvedCache.Entry(body: body, etag: Self.etag(resolved.digest))
+            entry = ResolvedCache.Entry(body: body, etag: Self.etag(resolved.digest), lifecycle: lifecycleFields(notices))
             context.cache.store(entry, for: key, generation: generation)
         }
+        if !entry.lifecycle.isEmpty { RequestState.current.record?.lifecycleFields = entry.lifecycle }
         if Self.matches(input.headers.ifNoneMatch, entry.etag) { return .notModified(.init(headers: .init(eTag: entry.etag))) }
         if json {
             return .ok(.init(headers: .init(eTag: entry.etag), body: .json(try Self.decode(json: entry.body))))
@@ -37,7 +41,11 @@ extension RegistryAPI {
         guard case .json(let body) = input.body else { throw APIError.badRequest("the body must be a JSON object of values") }
         let values = try Self.value(body)
         let department = path.namespace == organisation ? nil : path.namespace
-        let resolved = try await call { store throws(StoreError) in try await store.resolve(ref, department: department, values: values) }
+        let (resolved, notices) = try await call { store throws(StoreError) in
+            let resolved = try await store.resolve(ref, department: department, values: values)
+            return (resolved, try await store.lifecycleNotices(resolved.lock))
+        }
+        announce(notices)
         if !resolved.errors.isEmpty { return .unprocessableContent(.init(body: .json(.ValidationReport(try Self.report(resolved.errors))))) }
         let etag = Self.etag(resolved.digest)
         if Self.prefersJSON(input.headers.accept, json: .json) {

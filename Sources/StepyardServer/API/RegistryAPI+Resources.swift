@@ -92,6 +92,7 @@ extension RegistryAPI {
         let path = input.path
         let ref = try readable(path.namespace, path.kind, path.name, version: path.version)
         let (info, bytes) = try await call { store throws(StoreError) in try await store.content(of: ref) }
+        announce(info)
         let etag = Self.etag(info.digest)
         if Self.matches(input.headers.ifNoneMatch, etag) { return .notModified(.init(headers: .init(eTag: etag))) }
         let headers = Operations.GetVersion.Output.Ok.Headers(eTag: etag, stepyardVersion: info.version)
@@ -105,6 +106,7 @@ extension RegistryAPI {
         let path = input.path
         let ref = try readable(path.namespace, path.kind, path.name, version: path.version)
         let (info, readme) = try await call { store throws(StoreError) in try await store.readme(of: ref) }
+        announce(info)
         guard let readme else { throw APIError.notFound("\(info.ref) has no README") }
         return .ok(.init(headers: .init(eTag: Self.etag(info.digest)), body: .textMarkdown(HTTPBody(readme))))
     }
@@ -113,6 +115,7 @@ extension RegistryAPI {
         let path = input.path
         let ref = try readable(path.namespace, path.kind, path.name, version: path.version)
         let (info, schema) = try await call { store throws(StoreError) in try await store.parameterSchema(of: ref) }
+        announce(info)
         let etag = Self.etag(info.digest)
         if Self.matches(input.headers.ifNoneMatch, etag) { return .notModified(.init(headers: .init(eTag: etag))) }
         return .ok(.init(headers: .init(eTag: etag), body: .applicationSchemaJson(try Self.make(schema))))

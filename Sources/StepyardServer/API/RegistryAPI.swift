@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import OpenAPIRuntime
 import StepyardCore
 import StepyardStore
@@ -74,6 +75,30 @@ extension RegistryAPI {
     /// The namespaces the caller may read, `nil` meaning all of them.
     var visibleNamespaces: Set<String>? {
         context.policy.visibleNamespaces(principal, departments: Array(context.state.snapshot.departments))
+    }
+
+    /// Tells the consumer, in the answer's headers, about the deprecated or yanked versions among `notices`.
+    func announce(_ notices: [LifecycleNotice]) {
+        guard !notices.isEmpty else { return }
+        RequestState.current.record?.lifecycleFields = lifecycleFields(notices)
+    }
+
+    /// Tells the consumer when the version an answer is about is deprecated or yanked.
+    func announce(_ info: VersionInfo) {
+        if let notice = LifecycleNotice(info, reference: info.ref) { announce([notice]) }
+    }
+
+    /// The lifecycle header fields, linking each version to its resource in this server's REST API.
+    func lifecycleFields(_ notices: [LifecycleNotice]) -> [HTTPField] {
+        let base = RequestState.current.baseURL
+        return LifecycleHeaders.fields(notices) { notice in
+            // `namespace/kind/name@version` or `kind/name@version` (the organisation's).
+            let at = notice.reference.split(separator: "@", maxSplits: 1).map(String.init)
+            var parts = at[0].split(separator: "/").map(String.init)
+            if parts.count == 2 { parts.insert(organisation, at: 0) }
+            let version = at.count == 2 ? at[1].addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["+"])) ?? at[1] : ""
+            return base + "/api/v1/resources/" + parts.joined(separator: "/") + "/" + version
+        }
     }
 
     /// Runs a store operation, turning its errors into API errors.

@@ -1,3 +1,4 @@
+import HTTPTypes
 import Synchronization
 
 /// What the middleware learned about the request in flight, for the generated handlers (which see only their input).
@@ -23,6 +24,14 @@ struct RequestState: Sendable {
 /// One request's facts that inner layers learn and outer layers log (a task-local value cannot flow outwards).
 final class RequestRecord: Sendable {
     private let caller = Mutex("anonymous")
+    private let lifecycle = Mutex<[HTTPField]>([])
+
+    /// Header fields about deprecated or yanked versions the answer names (`LifecycleHeaders`), added to the
+    /// response by the outermost middleware.
+    var lifecycleFields: [HTTPField] {
+        get { lifecycle.withLock { $0 } }
+        set { lifecycle.withLock { $0 = newValue } }
+    }
 
     var callerName: String {
         get { caller.withLock { $0 } }

@@ -1,3 +1,4 @@
+import HTTPTypes
 import NIOCore
 import Synchronization
 
@@ -11,11 +12,14 @@ final class ResolvedCache: Sendable {
         /// The same bytes, ready to send without a copy (`ResolvedHotPath`).
         var buffer: ByteBuffer
         var etag: String
+        /// `Deprecation`, `Link` and `Warning` fields when a version it was resolved from is deprecated or yanked.
+        var lifecycle: [HTTPField]
 
-        init(body: [UInt8], etag: String) {
+        init(body: [UInt8], etag: String, lifecycle: [HTTPField] = []) {
             self.body = body
             self.buffer = ByteBuffer(bytes: body)
             self.etag = etag
+            self.lifecycle = lifecycle
         }
     }
 

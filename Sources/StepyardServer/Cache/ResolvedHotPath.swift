@@ -72,6 +72,8 @@ struct ResolvedHotPath: Sendable {
         var etag: String
         var requestID: String
         var body: ByteBuffer
+        /// The entry's lifecycle fields (`LifecycleHeaders`).
+        var lifecycle: [HTTPField] = []
 
         /// As a Hummingbird response (the router-side path).
         var response: Response {
@@ -79,6 +81,7 @@ struct ResolvedHotPath: Sendable {
             headers.reserveCapacity(4)
             headers[.eTag] = etag
             headers[RequestIDs.header] = requestID
+            for field in lifecycle { headers.append(field) }
             if notModified { return Response(status: .notModified, headers: headers) }
             headers[.contentType] = ResolvedHotPath.contentType
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
@@ -99,7 +102,8 @@ struct ResolvedHotPath: Sendable {
               let entry = cache.lookup(target.key, generation: state.generation) else { return nil }
         ServerMetrics.resolveCacheHits.increment()
         let notModified = fields.ifNoneMatch.map { RegistryAPI.matches($0, entry.etag) } ?? false
-        let reply = Reply(notModified: notModified, etag: entry.etag, requestID: fields.requestID ?? RequestIDs.next(), body: entry.buffer)
+        let reply = Reply(notModified: notModified, etag: entry.etag, requestID: fields.requestID ?? RequestIDs.next(), body: entry.buffer,
+                          lifecycle: entry.lifecycle)
         let elapsed = DispatchTime.now().uptimeNanoseconds - started
         let (requests, duration) = notModified ? self.notModified : ok
         requests.increment()

@@ -60,6 +60,7 @@ final class ResolvedHotPathHandler: ChannelDuplexHandler, RemovableChannelHandle
         headers.reserveCapacity(7)
         headers.add(name: "ETag", value: reply.etag)
         headers.add(name: RequestIDs.header.rawName, value: reply.requestID)
+        for field in reply.lifecycle { headers.add(name: field.name.rawName, value: field.value) }
         if !reply.notModified {
             headers.add(name: "Content-Type", value: ResolvedHotPath.contentType)
             headers.add(name: "Content-Length", value: String(reply.body.readableBytes))

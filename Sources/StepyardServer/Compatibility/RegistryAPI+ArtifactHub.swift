@@ -11,6 +11,7 @@ extension RegistryAPI {
         let path = input.path
         let entries = try await hubEntries(path.repository, Self.kind(path.packageKind), path.name)
         guard let latest = entries.last(where: { !$0.info.yanked }) else { throw APIError.notFound("package not found") }
+        announce(latest.info)
         return .ok(.init(body: .json(try Self.make(try await artifactPackage(latest, all: entries, repository: path.repository)))))
     }
 

@@ -88,7 +88,10 @@ extension RegistryAPI {
 
     func hubLatestRaw(_ input: Operations.HubLatestRaw.Input) async throws -> Operations.HubLatestRaw.Output {
         let path = input.path
-        guard let latest = try await hubEntries(path.catalog, path.kind, path.name).last(where: { !$0.info.yanked }) else {
+        guard let latest = try await hubEntries(path.catalog, path.kind, path.name).last(where: { !$0.info.yanked }).map({ entry in
+            announce(entry.info)
+            return entry
+        }) else {
             throw APIError.notFound("resource not found")
         }
         return .ok(.init(body: .plainText(HTTPBody(try await hubFile(latest)))))
@@ -163,6 +166,7 @@ extension RegistryAPI {
     func hubMatch(_ version: String, _ entries: [CatalogEntry]) throws(APIError) -> CatalogEntry {
         guard let info = HubVersionMatch.find(version, in: entries.map(\.info)),
               let entry = entries.first(where: { $0.info == info }) else { throw .notFound("resource not found") }
+        announce(info)
         return entry
     }
 

@@ -50,6 +50,7 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
         let caller = record.callerName
         var answered = response
         answered.headers[RequestIDs.header] = requestID
+        for field in record.lifecycleFields { answered.headers.append(field) }
         let elapsed = ContinuousClock.now - started
         let microseconds = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
         // One line, everything in the message: no metadata dictionary to build and format per request.

@@ -136,6 +136,11 @@ struct IndexDatabase: Sendable {
             try db.create(index: "refused_key", on: "refused", columns: ["namespace", "kind", "name", "version"])
             try db.execute(sql: "DELETE FROM meta WHERE key = 'indexed_commit'")
         }
+        migrator.registerMigration("v5-deprecated-at") { db in
+            // When a version was deprecated (from lifecycle.json), for the Deprecation header; rebuilt from git.
+            try db.alter(table: "version") { t in t.add(column: "deprecatedAt", .text) }
+            try db.execute(sql: "DELETE FROM meta WHERE key = 'indexed_commit'")
+        }
         return migrator
     }
 }

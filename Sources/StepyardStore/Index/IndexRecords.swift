@@ -29,6 +29,7 @@ struct VersionRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePersi
     var platforms: String
     var deprecated: Bool
     var deprecationMessage: String?
+    var deprecatedAt: String? = nil
     var yanked: Bool
     var readme: String?
     /// The git blob of the main YAML (tells whether content changed without reading it).

@@ -214,7 +214,7 @@ struct Indexer {
             categories: facts.categories.joined(separator: ","), tags: facts.tags.joined(separator: ","),
             platforms: facts.platforms.joined(separator: ","),
             deprecated: lifecycle.deprecated || facts.deprecatedInDocument,
-            deprecationMessage: lifecycle.deprecationMessage, yanked: lifecycle.yanked,
+            deprecationMessage: lifecycle.deprecationMessage, deprecatedAt: lifecycle.deprecatedAt, yanked: lifecycle.yanked,
             readme: source.readme.map { String(decoding: $0, as: UTF8.self) }, blob: source.mainBlob)
         return .version(Prepared(record: record, annotations: resource.metadata.annotations.map { ($0.key, $0.value) }, facts: facts,
                                  upstream: source.fork.flatMap(ForkUpstream.init(bytes:)),
@@ -251,14 +251,14 @@ struct Indexer {
         let insertVersion = try db.cachedStatement(sql: """
             INSERT INTO version(namespace, kind, name, version, semver, major, minor, patch, prerelease, digest, path, apiVersion,
                                 description, displayName, language, categories, tags, platforms, deprecated, deprecationMessage,
-                                yanked, readme, blob)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                yanked, readme, blob, deprecatedAt)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         try insertVersion.execute(arguments: [
             record.namespace, record.kind, record.name, record.version, record.semver, record.major, record.minor, record.patch,
             record.prerelease, record.digest, record.path, record.apiVersion, record.description, record.displayName, record.language,
             record.categories, record.tags, record.platforms, record.deprecated, record.deprecationMessage, record.yanked,
-            record.readme, record.blob,
+            record.readme, record.blob, record.deprecatedAt,
         ])
         let id = db.lastInsertedRowID
         try db.cachedStatement(sql: "INSERT INTO document(versionId, json) VALUES (?, ?)").execute(arguments: [id, prepared.document])

@@ -6,6 +6,8 @@ import StepyardCore
 struct Lifecycle: Sendable, Hashable {
     var deprecated = false
     var deprecationMessage: String?
+    /// When it was deprecated (RFC 3339, UTC), recorded since deprecations carry one (`Deprecation` headers).
+    var deprecatedAt: String?
     var yanked = false
 
     init() {}
@@ -15,6 +17,7 @@ struct Lifecycle: Sendable, Hashable {
         guard let value = try? JSONValue(parsingJSON: String(decoding: bytes, as: UTF8.self)) else { return }
         deprecated = value["deprecated"] == .bool(true)
         deprecationMessage = value["message"]?.stringValue
+        deprecatedAt = value["deprecatedAt"]?.stringValue
         yanked = value["yanked"] == .bool(true)
     }
 
@@ -24,6 +27,7 @@ struct Lifecycle: Sendable, Hashable {
         if deprecated {
             object["deprecated"] = .bool(true)
             if let deprecationMessage { object["message"] = .string(deprecationMessage) }
+            if let deprecatedAt { object["deprecatedAt"] = .string(deprecatedAt) }
         }
         if yanked { object["yanked"] = .bool(true) }
         return Array((JSONValue.object(object).serialized(pretty: true) + "\n").utf8)

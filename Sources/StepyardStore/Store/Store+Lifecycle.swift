@@ -1,15 +1,29 @@
+import Foundation
 import OrderedCollections
 import StepyardCore
 
 extension Store {
     /// Marks one version deprecated, with a message users see; still selectable by ranges.
     public func deprecate(_ ref: ResourceRef, message: String, author: Author) throws(StoreError) -> String? {
-        try changeLifecycle(ref, author: author, verb: "Deprecate", detail: message) { $0.deprecated = true; $0.deprecationMessage = message }
+        let now = Self.timestamp(Date())
+        return try changeLifecycle(ref, author: author, verb: "Deprecate", detail: message) { lifecycle in
+            // A new message keeps the date the version was first deprecated.
+            if !lifecycle.deprecated || lifecycle.deprecatedAt == nil { lifecycle.deprecatedAt = now }
+            lifecycle.deprecated = true
+            lifecycle.deprecationMessage = message
+        }
     }
 
     /// Yanks one version: ranges never select it again; its exact version and digest still fetch it.
     public func yank(_ ref: ResourceRef, author: Author) throws(StoreError) -> String? {
         try changeLifecycle(ref, author: author, verb: "Yank", detail: nil) { $0.yanked = true }
+    }
+
+    /// RFC 3339 in UTC, to the second: `2026-12-04T19:55:02Z`.
+    static func timestamp(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter.string(from: date)
     }
 
     /// Un-yanks one version (ranges select it again), recorded in its history like the yank was.

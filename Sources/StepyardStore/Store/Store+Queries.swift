@@ -156,6 +156,6 @@ extension Store {
     static func info(_ row: VersionRecord) -> VersionInfo {
         VersionInfo(namespace: row.namespace, kind: ResourceKind(rawValue: row.kind) ?? .task, name: row.name, version: row.version,
                     semver: row.semver, digest: row.digest, description: row.description, deprecated: row.deprecated,
-                    deprecationMessage: row.deprecationMessage, yanked: row.yanked, path: row.path)
+                    deprecationMessage: row.deprecationMessage, deprecatedAt: row.deprecatedAt, yanked: row.yanked, path: row.path)
     }
 }

@@ -21,13 +21,23 @@ public struct LifecycleNotice: Sendable, Hashable, Codable {
     public var reference: String
     public var deprecated: Bool
     public var deprecationMessage: String?
+    /// When it was deprecated (RFC 3339), when known.
+    public var deprecatedAt: String?
     public var yanked: Bool
 
-    public init(reference: String, deprecated: Bool, deprecationMessage: String?, yanked: Bool) {
+    public init(reference: String, deprecated: Bool, deprecationMessage: String?, deprecatedAt: String? = nil, yanked: Bool) {
         self.reference = reference
         self.deprecated = deprecated
         self.deprecationMessage = deprecationMessage
+        self.deprecatedAt = deprecatedAt
         self.yanked = yanked
+    }
+
+    /// The notice for one version, `nil` when it is neither deprecated nor yanked.
+    public init?(_ info: VersionInfo, reference: String) {
+        guard info.deprecated || info.yanked else { return nil }
+        self.init(reference: reference, deprecated: info.deprecated, deprecationMessage: info.deprecationMessage,
+                  deprecatedAt: info.deprecatedAt, yanked: info.yanked)
     }
 
     /// `task/go@1.2.0 is deprecated: use 2.x`, `… is yanked`.
@@ -99,11 +109,11 @@ extension Store {
                 guard at.count == 2, parts.count == 2 || parts.count == 3 else { return nil }
                 let key: [String] = (parts.count == 3 ? [parts[0]] : [organisation]) + parts.suffix(2) + [at[1]]
                 guard let row = try Row.fetchOne(db, sql: """
-                    SELECT deprecated, deprecationMessage, yanked FROM version WHERE namespace = ? AND kind = ? AND name = ? AND version = ?
+                    SELECT deprecated, deprecationMessage, yanked, deprecatedAt FROM version WHERE namespace = ? AND kind = ? AND name = ? AND version = ?
                     """, arguments: StatementArguments(key)) else { return nil }
                 let deprecated: Bool = row[0], yanked: Bool = row[2]
                 guard deprecated || yanked else { return nil }
-                return LifecycleNotice(reference: entry.reference, deprecated: deprecated, deprecationMessage: row[1], yanked: yanked)
+                return LifecycleNotice(reference: entry.reference, deprecated: deprecated, deprecationMessage: row[1], deprecatedAt: row[3], yanked: yanked)
             }
         }
     }

@@ -13,6 +13,9 @@ public struct VersionInfo: Sendable, Hashable, Codable {
     public var description: String
     public var deprecated: Bool
     public var deprecationMessage: String?
+    /// When it was deprecated (RFC 3339), when known: deprecations made before dates were recorded, and those in
+    /// the document itself (`tekton.dev/deprecated`), have none.
+    public var deprecatedAt: String? = nil
     public var yanked: Bool
     /// The main file's path in the repository.
     public var path: String
