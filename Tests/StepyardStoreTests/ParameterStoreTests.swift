@@ -78,7 +78,7 @@ struct ParameterStoreTests {
         _ = try await store.publish(allowed, author: alice)
         let history = try await store.history(of: ResourceRef(parsing: "task/go@1.2.0"))
         #expect(history.first?.message.contains("Breaking changes from 1.1.0, allowed with --allow-breaking") == true)
-        let report = try await store.compatibility(of: ResourceRef(parsing: "task/go"), from: "1.0.0", to: "1.1.0")
+        let report = try await store.changes(of: ResourceRef(parsing: "task/go"), from: VersionSelector("1.0.0")!, to: VersionSelector("1.1.0")!)
         #expect(!report.isBreaking && report.changes.map(\.path) == ["params.verbose"])
         _ = dir
     }

@@ -31,13 +31,12 @@ extension Store {
         }
     }
 
-    /// One side of a report: a version's document (as given, else read from git), named `name` when given (a fork
+    /// One side of a report: a version's document (as given, else the stored one), named `name` when given (a fork
     /// diff compares under the fork's name), with its effective parameter schema.
     func comparedVersion(_ info: VersionInfo, document: JSONValue? = nil, label: String? = nil, name: String? = nil) throws(StoreError) -> ComparedVersion {
         guard let head = try head() else { throw .notFound(info.ref) }
-        var value = document
-        if value == nil, let bytes = try file(info.path, at: head) { value = try? YAMLLoader().load(bytes).first?.value }
-        guard var value else { throw .notFound(info.ref) }
+        var value: JSONValue
+        if let document { value = document } else { value = try self.document(of: info) }
         if let name { value = Self.renamed(value, to: name) }
         guard let resource = TektonResource(document: value) else { throw .notFound(info.ref) }
         let folder = String(info.path.split(separator: "/").dropLast().joined(separator: "/"))

@@ -1,6 +1,34 @@
+import Foundation
+import GRDB
 import StepyardCore
 
 extension Store {
+    /// The one loader of "the parsed document of a version": the index's stored JSON form of it (git's YAML only
+    /// when the row has none), kept by digest in the document cache, so no reader walks git trees and parses YAML.
+    func document(of info: VersionInfo) throws(StoreError) -> JSONValue {
+        if let cached = documents[info.digest] { return cached.document }
+        let json = try read { db in
+            try String.fetchOne(db, sql: """
+                SELECT d.json FROM document d JOIN version v ON v.id = d.versionId
+                WHERE v.namespace = ? AND v.kind = ? AND v.name = ? AND v.version = ?
+                """, arguments: [info.namespace, info.kind.rawValue, info.name, info.version])
+        }
+        var value: JSONValue?
+        if let json { value = try? JSONValue(parsingJSON: json) }
+        if value == nil, let head = try head(), let bytes = try file(info.path, at: head) {
+            value = try? YAMLLoader(recordsLines: false).load(bytes).first?.value
+        }
+        guard let value else { throw .notFound(info.ref) }
+        if let resource = TektonResource(document: value) { documents[info.digest] = resource }
+        return value
+    }
+
+    /// The parsed resource of a version (`document(of:)` as a Task, StepAction or Pipeline).
+    func resource(of info: VersionInfo) throws(StoreError) -> TektonResource {
+        guard let resource = TektonResource(document: try document(of: info)) else { throw .notFound(info.ref) }
+        return resource
+    }
+
     /// The README of the version a reference selects, or `nil` when it has none.
     public func readme(of ref: ResourceRef) throws(StoreError) -> (VersionInfo, [UInt8]?) {
         let info = try select(ref)

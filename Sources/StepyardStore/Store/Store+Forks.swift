@@ -83,8 +83,7 @@ extension Store {
         guard let head = try head() else { throw .notFound(ref.description) }
         var document = bytes
         if forkName != info.name {
-            guard var value = try? YAMLLoader().load(bytes).first?.value else { throw .refused("\(info.ref) cannot be read") }
-            value = Self.renamed(value, to: forkName)
+            let value = Self.renamed(try self.document(of: info), to: forkName)
             document = Array(YAMLWriter().write(value).utf8)
         }
         let folder = String(info.path.split(separator: "/").dropLast().joined(separator: "/"))
@@ -123,10 +122,8 @@ extension Store {
         let upstreamRef = { (v: ResourceVersion) in
             ResourceRef(namespace: upstream.namespace, kind: upstream.kind, name: upstream.name, selector: .requirement(.exact(v)))
         }
-        let (baseInfo, baseBytes) = try content(of: upstreamRef(base))
-        let (theirsInfo, theirsBytes) = try content(of: upstreamRef(target))
-        guard let baseDocument = try? YAMLLoader().load(baseBytes).first?.value,
-              let theirsDocument = try? YAMLLoader().load(theirsBytes).first?.value else { throw .notFound(upstream.reference) }
+        let baseInfo = try select(upstreamRef(base)), theirsInfo = try select(upstreamRef(target))
+        let baseDocument = try document(of: baseInfo), theirsDocument = try document(of: theirsInfo)
         let merge = ThreeWayMerge(base: Self.forComparison(baseDocument, name: fork.name),
                                   ours: Self.forComparison(ours, name: fork.name),
                                   theirs: Self.forComparison(theirsDocument, name: fork.name), resolutions: resolutions)
@@ -196,13 +193,12 @@ extension Store {
         guard let namespace = ref.namespace, namespace != organisation else {
             throw .refused("\(ref) is not a fork: name the department, e.g. payments/\(ref.kind.rawValue)/\(ref.name)")
         }
-        let (info, bytes) = try content(of: ref)
+        let info = try select(ref)
         let records = try forkRecords(namespace: namespace, kind: ref.kind, name: ref.name)
         guard let upstream = records.first(where: { $0.0.spelling == info.version })?.1 else {
             throw .refused("\(info.ref) is not a fork (it records no upstream)")
         }
-        guard let document = try? YAMLLoader().load(bytes).first?.value else { throw .notFound(info.ref) }
-        return (info, document, upstream)
+        return (info, try document(of: info), upstream)
     }
 
     /// The fork's next version: the new upstream version when the fork has none such, else the next patch.

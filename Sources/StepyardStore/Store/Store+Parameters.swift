@@ -21,10 +21,7 @@ extension Store {
         let info = try select(ref)
         guard let head = try head() else { throw .notFound(ref.description) }
         let key = VersionKey(namespace: info.namespace, kind: info.kind, name: info.name, version: info.version)
-        guard let bytes = try file(info.path, at: head),
-              let document = try? YAMLLoader().load(bytes).first, let resource = TektonResource(document: document.value) else {
-            throw .notFound(ref.description)
-        }
+        let resource = try resource(of: info)
         let sidecar = try file(RepositoryLayout.schemaFile(of: key, organisation: organisation), at: head)
         let (schema, checker) = try Self.effectiveSchema(resource, sidecar: sidecar, title: "\(info.kind.rawValue)/\(info.name)@\(info.version)")
         return (info, schema, checker)
@@ -44,25 +41,6 @@ extension Store {
         } catch {
             throw .refused("\(error)")
         }
-    }
-
-    /// The interface changes between two versions of a resource.
-    public func compatibility(of ref: ResourceRef, from: String, to: String) throws(StoreError) -> CompatibilityReport {
-        func load(_ version: String) throws(StoreError) -> (TektonResource, JSONValue, String) {
-            guard let requirement = VersionRequirement(version) else { throw .invalidVersion(version) }
-            var versioned = ref
-            versioned.selector = .requirement(requirement)
-            let (info, schema) = try parameterSchema(of: versioned)
-            let (_, bytes) = try content(of: versioned)
-            guard let document = try? YAMLLoader().load(bytes).first, let resource = TektonResource(document: document.value) else {
-                throw .notFound(versioned.description)
-            }
-            return (resource, schema, info.version)
-        }
-        let (old, oldSchema, fromVersion) = try load(from)
-        let (new, newSchema, toVersion) = try load(to)
-        return Compatibility.compare(old: old, oldSchema: oldSchema, new: new, newSchema: newSchema, registry: try Self.registry(),
-                                     from: fromVersion, to: toVersion)
     }
 
     /// Derives and refines a schema, checking the sidecar (JSON, refining declared params only, valid against the

@@ -152,9 +152,7 @@ extension Store {
         }
         let (info, oldSchema) = try parameterSchema(of: ResourceRef(namespace: namespace, kind: candidate.kind, name: candidate.name,
                                                                    selector: .requirement(.exact(previous))))
-        let (_, bytes) = try content(of: ResourceRef(namespace: namespace, kind: candidate.kind, name: candidate.name,
-                                                     selector: .requirement(.exact(previous))))
-        guard let document = try? YAMLLoader().load(bytes).first, let old = TektonResource(document: document.value) else { return nil }
+        let old = try resource(of: info)
         return Compatibility.compare(old: old, oldSchema: oldSchema, new: candidate.resource, newSchema: schema,
                                      registry: try Self.registry(), from: info.version, to: candidate.version.spelling)
     }
