@@ -98,7 +98,9 @@ extension Store {
         if let report = compatibility, report.isBreaking {
             message += "\nBreaking changes from \(report.from), allowed with --allow-breaking:\n" + report.breaking.map { "- \($0.path): \($0.message)\n" }.joined()
         }
-        let commit = try write(author: author, message: message) { head throws(StoreError) in
+        // The index takes the document as it was parsed and checked here, rather than reading and parsing it again.
+        let known = [ContentDigest.sha256(request.document): candidate.resource.document]
+        let commit = try write(author: author, message: message, known: known) { head throws(StoreError) in
             if let existing = try self.existingVersion(of: key, at: head) {
                 guard existing.digest == candidate.digest else {
                     throw .versionConflict(key: "\(candidate.kind.rawValue)/\(candidate.name)@\(existing.key.version)", existing: existing.digest, new: candidate.digest)
