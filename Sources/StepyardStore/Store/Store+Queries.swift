@@ -19,22 +19,10 @@ extension Store {
     /// The version a reference selects: exact (yanked too), the highest non-yanked in a range, or by digest.
     public func select(_ ref: ResourceRef) throws(StoreError) -> VersionInfo {
         let all = try versions(of: ref)
-        switch ref.selector {
-        case .digest(let digest)?:
-            guard let match = all.first(where: { $0.digest == digest }) else { throw .noMatch(ref.description) }
-            return match
-        case .requirement(let requirement)?:
-            return try pick(requirement, from: all, ref: ref)
-        case nil:
-            return try pick(.latest, from: all, ref: ref)
+        guard let chosen = VersionSelector.choose(ref.selector, among: all, version: \.version, yanked: \.yanked, digest: \.digest) else {
+            throw .noMatch(ref.description)
         }
-    }
-
-    private func pick(_ requirement: VersionRequirement, from all: [VersionInfo], ref: ResourceRef) throws(StoreError) -> VersionInfo {
-        let candidates = all.compactMap { info in ResourceVersion(info.version).map { (version: $0, yanked: info.yanked) } }
-        guard let chosen = requirement.select(from: candidates),
-              let info = all.first(where: { $0.version == chosen.spelling }) else { throw .noMatch(ref.description) }
-        return info
+        return chosen
     }
 
     /// The YAML of the version a reference selects, byte for byte as published.

@@ -144,15 +144,7 @@ final class SnapshotSource: ResolutionSource {
             let statement = try db.cachedStatement(sql: "SELECT id, version, yanked, digest, path FROM version WHERE namespace = ? AND kind = ? AND name = ?")
             let rows = try Candidate.fetchAll(statement, arguments: [ns, kind.rawValue, name])
             guard !rows.isEmpty else { continue }
-            let row: Candidate?
-            switch selector {
-            case .digest(let digest)?:
-                row = rows.first { $0.digest == digest }
-            case .requirement(let requirement)?:
-                row = pick(requirement, rows)
-            case nil:
-                row = pick(.latest, rows)
-            }
+            let row = VersionSelector.choose(selector, among: rows, version: \.version, yanked: \.yanked, digest: \.digest)
             // A department's own resource shadows the organisation's, even when no version of it matches.
             guard let row else { return nil }
             return SourceVersion(namespace: ns, kind: kind, name: name, version: row.version, digest: row.digest,
@@ -176,12 +168,6 @@ final class SnapshotSource: ResolutionSource {
             digest = row[3]
             path = row[4]
         }
-    }
-
-    private func pick(_ requirement: VersionRequirement, _ rows: [Candidate]) -> Candidate? {
-        let candidates = rows.compactMap { row in ResourceVersion(row.version).map { (version: $0, yanked: row.yanked) } }
-        guard let chosen = requirement.select(from: candidates) else { return nil }
-        return rows.first { $0.version == chosen.spelling }
     }
 
     /// The parsed resource of a version: the index's JSON form of it (git's YAML when a row has none).
