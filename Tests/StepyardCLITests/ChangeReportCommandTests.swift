@@ -12,23 +12,7 @@ struct ChangeReportCommandTests {
         let store = dir.url.appendingPathComponent("store").path
         func run(_ args: String...) async -> CommandOutput { await StepyardMain.run(args + ["--store", store]) }
         func task(_ version: String, count: String = "1", image: String = "golang:1.22", race: Bool = false, url: Bool = true) throws -> String {
-            try dir.write("go-\(version)/go.yaml", text: """
-                apiVersion: tekton.dev/v1
-                kind: Task
-                metadata:
-                  name: go
-                  labels: {app.kubernetes.io/version: "\(version)"}
-                  annotations: {tekton.dev/pipelines.minVersion: "0.60.0"}
-                spec:
-                  description: Tests Go.
-                  params:
-                \(url ? "    - {name: url}\n" : "")    - {name: count, default: "\(count)"}
-                \(race ? "    - {name: race, default: \"false\"}\n" : "")  steps:
-                    - name: test
-                      image: \(image)
-                      env: [{name: COUNT, value: $(params.count)}]
-                      script: go test -count "$COUNT" ./...
-                """)
+            try dir.write("go-\(version)/go.yaml", text: changingGo(version, count: count, image: image, race: race, url: url))
         }
         #expect(await run("init").exitCode == 0)
         #expect(await run("publish", try task("1.0.0")).exitCode == 0)
