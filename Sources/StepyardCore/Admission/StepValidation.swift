@@ -2,7 +2,7 @@
 /// (`pkg/apis/pipeline/v1/container_validation.go`; v1beta1's differences noted where they apply).
 enum StepValidation {
     /// `Step.Validate` on one step, merged with the `stepTemplate`.
-    static func validate(_ placed: PlacedStep, isV1: Bool, _ context: inout LintContext) {
+    static func validate(_ placed: PlacedStep, _ context: inout LintContext) {
         let step = placed.step, at = placed.base
         // validateArtifactsReferencesInStep: artifacts need their flag; Tekton stops checking the step here.
         if !context.flags.enableArtifacts {

@@ -23,7 +23,7 @@ enum TaskValidation {
         let steps = rawSteps.enumerated().map { index, value in
             PlacedStep.merging(Step(value) ?? Step(fields: [:]), at: base / "steps" / index, template: template, templateAt: base / "stepTemplate")
         }
-        validateSteps(steps, isV1: isV1, &context)
+        validateSteps(steps, &context)
         validateSidecars(spec, at: base, isV1: isV1, &context)
         let params = ParamValidation.declared(spec.params)
         ParamValidation.validateTypes(params, at: base / "params", &context)
@@ -184,14 +184,14 @@ enum TaskValidation {
     }
 
     /// `StepList.Validate`: unique names, each step, its results and its `when`.
-    static func validateSteps(_ steps: [PlacedStep], isV1: Bool, _ context: inout LintContext) {
+    static func validateSteps(_ steps: [PlacedStep], _ context: inout LintContext) {
         var names: Set<String> = []
         for placed in steps {
             let step = placed.step
             if let name = step.name, !name.isEmpty, !names.insert(name).inserted {
                 context.error(.stepUnique, at: placed.base / "name", "step name \"\(name)\" is used by an earlier step; step names must be unique")
             }
-            StepValidation.validate(placed, isV1: isV1, &context)
+            StepValidation.validate(placed, &context)
             if let results = step.fields["results"]?.arrayValue {
                 // ValidateStepResultsVariables, ValidateStepResults
                 let declared = Set(results.compactMap { $0["name"]?.stringValue })

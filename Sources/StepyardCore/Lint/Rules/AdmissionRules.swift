@@ -15,9 +15,9 @@ public struct AdmissionRules: LintRuleSet {
         case .pipeline:
             PipelineValidation.validate(spec, at: "/spec", isV1: context.isV1, placement: .pipeline, &context)
         case .taskRun:
-            RunValidation.validateTaskRun(spec, at: "/spec", isV1: context.isV1, &context)
+            TaskRunValidation.validate(spec, at: "/spec", isV1: context.isV1, &context)
         case .pipelineRun:
-            RunValidation.validatePipelineRun(spec, at: "/spec", isV1: context.isV1, &context)
+            PipelineRunValidation.validate(spec, at: "/spec", isV1: context.isV1, &context)
         }
     }
 }

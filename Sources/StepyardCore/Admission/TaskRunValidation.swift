@@ -1,11 +1,11 @@
 import OrderedCollections
 
-/// TaskRuns and PipelineRuns, as Tekton's `TaskRun.Validate` and `PipelineRun.Validate` check them
-/// (`pkg/apis/pipeline/v1/taskrun_validation.go`, `pipelinerun_validation.go`, and their v1beta1 twins).
-enum RunValidation {
+/// TaskRuns, as Tekton's `TaskRun.Validate` checks them (`pkg/apis/pipeline/v1/taskrun_validation.go` and its
+/// v1beta1 twin); PipelineRuns are `PipelineRunValidation`'s.
+enum TaskRunValidation {
     /// `TaskRunSpec.Validate` (create): a taskRef or a taskSpec, params, workspace bindings, overrides, status,
     /// retries and timeout.
-    static func validateTaskRun(_ spec: ResourceSpec, at base: JSONPointer, isV1: Bool, _ context: inout LintContext) {
+    static func validate(_ spec: ResourceSpec, at base: JSONPointer, isV1: Bool, _ context: inout LintContext) {
         let ref = spec.fields["taskRef"].flatMap { $0 == .null ? nil : $0 }
         let taskSpec = spec.fields["taskSpec"].flatMap { $0 == .null ? nil : ResourceSpec($0) }
         switch (ref, taskSpec) {
@@ -143,11 +143,4 @@ enum RunValidation {
             }
         }
     }
-
-    /// `PipelineRunSpec.Validate` (create): see `PipelineRunValidation`.
-    static func validatePipelineRun(_ spec: ResourceSpec, at base: JSONPointer, isV1: Bool, _ context: inout LintContext) {
-        PipelineRunValidation.validate(spec, at: base, isV1: isV1, &context)
-    }
-
-    // MARK: PipelineRun
 }
