@@ -60,8 +60,10 @@ public struct ResourceFacts: Sendable, Hashable {
             }
             return defaults
         }
-        func scanTaskSpec(_ spec: ResourceSpec, pins: [String: String]) {
-            let defaults = stringDefaults(spec)
+        /// A param chosen by the caller (a Pipeline task's binding) replaces the Task's default; `nil` = unknown.
+        func scanTaskSpec(_ spec: ResourceSpec, pins: [String: String], bound: [String: String?] = [:]) {
+            var defaults = stringDefaults(spec)
+            for (name, value) in bound { defaults[name] = value }
             func addImage(_ image: String?) { recordImage(image, defaults: defaults) }
             addImage(spec.fields["stepTemplate"]?["image"]?.stringValue)
             for step in spec.steps {
@@ -80,6 +82,7 @@ public struct ResourceFacts: Sendable, Hashable {
             recordImage(spec.string("image"), defaults: stringDefaults(spec))
         case .pipeline:
             let pins = Self.pins(annotations[Self.tasksAnnotation])
+            let pipelineDefaults = stringDefaults(spec)
             for task in spec.tasks + spec.finallyTasks {
                 if let name = task.taskRefName, task.fields["taskRef"]?["resolver"] == nil,
                    (task.fields["taskRef"]?["kind"]?.stringValue ?? "Task") == "Task" {
@@ -87,7 +90,17 @@ public struct ResourceFacts: Sendable, Hashable {
                     if !dependencies.contains(dependency) { dependencies.append(dependency) }
                 }
                 if let embedded = ResourceSpec(task.fields["taskSpec"]) {
-                    scanTaskSpec(embedded, pins: Self.pins(annotations[Self.stepsAnnotation]))
+                    // What the Pipeline passes (with its own defaults substituted) is what the embedded Task runs
+                    // with; a value known only at run time (a task result) leaves the image as written.
+                    var bound: [String: String?] = [:]
+                    for binding in task.params {
+                        guard let name = binding.name else { continue }
+                        let value = binding.value?.stringValue.map { text in
+                            VariableReference.replacing(in: text, root: "params") { $0.selector == .whole ? pipelineDefaults[$0.name] : nil }
+                        }
+                        bound[name] = value.flatMap { $0.contains("$(") ? nil : $0 }
+                    }
+                    scanTaskSpec(embedded, pins: Self.pins(annotations[Self.stepsAnnotation]), bound: bound)
                 }
             }
         }

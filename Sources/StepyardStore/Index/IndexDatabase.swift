@@ -141,6 +141,11 @@ struct IndexDatabase: Sendable {
             try db.alter(table: "version") { t in t.add(column: "deprecatedAt", .text) }
             try db.execute(sql: "DELETE FROM meta WHERE key = 'indexed_commit'")
         }
+        migrator.registerMigration("v6-effective-images") { db in
+            // The image rows now hold each version's effective images (what its resolved form runs, StepActions'
+            // and params' images included), not only those written in its own document: rebuilt from git.
+            try db.execute(sql: "DELETE FROM meta WHERE key = 'indexed_commit'")
+        }
         return migrator
     }
 }

@@ -45,7 +45,8 @@ struct Indexer {
             case .other: break
             }
         }
-        try reindex(keys.sorted(), at: head, db)
+        let written = try reindex(keys.sorted(), at: head, db)
+        try refreshImages(written: written, changed: Set(keys.map { ResourceKey(kind: $0.kind, name: $0.name) }), at: head, db)
         for name in departments.sorted() { try reindexDepartment(name, at: head, db) }
         try IndexDatabase.setIndexedCommit(db, head.description)
         return .incremental(versions: keys.count)
@@ -75,12 +76,14 @@ struct Indexer {
             case .none: break
             }
         }
+        try refreshAllImages(at: head, db)
         try IndexDatabase.setIndexedCommit(db, head.description)
         return count
     }
 
-    /// Replaces the rows of some versions with what `commit` holds (none for a version whose main file is gone).
-    private func reindex(_ keys: [VersionKey], at commit: ObjectID, _ db: Database) throws {
+    /// Replaces the rows of some versions with what `commit` holds (none for a version whose main file is gone);
+    /// returns the ids of the rows written.
+    private func reindex(_ keys: [VersionKey], at commit: ObjectID, _ db: Database) throws -> [Int64] {
         var sources: [Source] = []
         let folders = try self.folders(of: keys, at: commit)
         for (key, folder) in zip(keys, folders) {
@@ -96,13 +99,15 @@ struct Indexer {
         }
         let prepared = sources.count > 1 ? Self.prepareConcurrently(sources, loader: loader, known: known, flags: flags)
             : sources.map { Self.prepare($0, loader: loader, known: known, flags: flags) }
+        var written: [Int64] = []
         for (source, version) in zip(sources, prepared) {
             switch version {
-            case .version(let version): try write(version, db)
+            case .version(let version): written.append(try write(version, db))
             case .refused(let reason): try writeRefusal(source.key, reason: reason, db)
             case .none: break
             }
         }
+        return written
     }
 
     /// The files (name → blob) of each version's folder at `commit`. Many versions (an import): one walk of the
@@ -243,8 +248,9 @@ struct Indexer {
                                  RepositoryLayout.mainFile(of: key, organisation: organisation), reason])
     }
 
-    /// Writes one prepared version's rows.
-    private func write(_ prepared: Prepared, _ db: Database) throws {
+    /// Writes one prepared version's rows (its images: those of its own document); returns its id.
+    @discardableResult
+    private func write(_ prepared: Prepared, _ db: Database) throws -> Int64 {
         var record = prepared.record
         record.path = RepositoryLayout.mainFile(of: VersionKey(namespace: record.namespace, kind: ResourceKind(rawValue: record.kind)!,
                                                                name: record.name, version: record.version), organisation: organisation)
@@ -275,6 +281,7 @@ struct Indexer {
         let search = try db.cachedStatement(sql: "INSERT INTO search(rowid, name, displayName, description, tags, readme) VALUES (?, ?, ?, ?, ?, ?)")
         try search.execute(arguments: [id, record.name, record.displayName ?? "", record.description,
                                        (prepared.facts.tags + prepared.facts.categories).joined(separator: " "), record.readme ?? ""])
+        return id
     }
 }
 
