@@ -117,7 +117,7 @@ struct ChangeReportTests {
                         #expect(reported.contains { Self.related($0, path) }, "\(kind)/\(name)@\(old.label)..\(new.label): \(path) is not reported")
                     }
                     for change in report.breaking {
-                        #expect(change.path.hasPrefix("params.") || change.path.hasPrefix("results.") || change.path.hasPrefix("schema."), "\(change.line)")
+                        #expect(["params.", "results.", "schema.", "workspaces."].contains { change.path.hasPrefix($0) }, "\(change.line)")
                     }
                     pairs += 1
                 }
@@ -176,7 +176,7 @@ struct ChangeReportTests {
             "params.race: added (optional) [compatible]",
             "params.token: removed (values passed for it are now refused) [breaking]",
             "results.coverage: added [compatible]",
-            "workspaces.cache: removed [compatible]",
+            "workspaces.cache: removed (runs that bind it are now refused) [breaking]",
             "pins.stepaction/git-clone: ^1 → ^2 [compatible]",
             "spec.steps[test].image: golang:1.22 → golang:1.23 [compatible]",
             "spec.steps[test].env[GOFLAGS]: -mod=readonly → -mod=vendor [compatible]",
@@ -185,7 +185,7 @@ struct ChangeReportTests {
             "spec.steps[test].script: 1 line added, 1 removed [compatible]",
             "spec.steps[lint]: moved from position 2 to 3 (now after test) [compatible]",
         ])
-        #expect(report.text.hasSuffix("\n1.2.0 breaks users of 1.0.0: 3 breaking changes\n"))
+        #expect(report.text.hasSuffix("\n1.2.0 breaks users of 1.0.0: 4 breaking changes\n"))
         #expect(report.changes.last == Change(path: "spec.steps[lint]", kind: .moved, before: 2, after: 3, breaking: false,
                                               message: "moved from position 2 to 3 (now after test)"))
         // Added, removed and reordered steps; a workspace added as required; a pin dropped.
@@ -198,7 +198,7 @@ struct ChangeReportTests {
         let next = ChangeReport(from: try ComparedVersion(label: "1.2.0", resource: new), to: try ComparedVersion(label: "1.3.0", resource: later),
                                 registry: SchemaRegistry())
         #expect(next.lines.filter { !$0.hasPrefix("params.") && !$0.hasPrefix("results.") } == [
-            "workspaces.cache: added (required) [compatible]",
+            "workspaces.cache: added (required: runs that do not bind it are now refused) [breaking]",
             "pins.stepaction/git-clone: removed (was ^2) [compatible]",
             "spec.steps[test]: removed (image golang:1.23) [compatible]",
             "spec.steps[build]: added (image golang:1.23) [compatible]",
@@ -261,6 +261,25 @@ struct ChangeReportTests {
     ]) func badRanges(_ text: String, _ message: String) {
         let error = #expect(throws: ChangeRangeError.self) { try ChangeRange(parsing: text) }
         #expect(error?.description == message)
+    }
+
+    /// Workspaces break users as Tekton's binding check refuses their runs: removed, added required, made required.
+    @Test(arguments: [
+        ("[{name: source}]", "[{name: source}, {name: cache, optional: true}]", ["workspaces.cache: added (optional) [compatible]"]),
+        ("[{name: source}]", "[{name: source}, {name: cache}]",
+         ["workspaces.cache: added (required: runs that do not bind it are now refused) [breaking]"]),
+        ("[{name: source}, {name: cache}]", "[{name: source}]", ["workspaces.cache: removed (runs that bind it are now refused) [breaking]"]),
+        ("[{name: source, optional: true}]", "[{name: source}]",
+         ["workspaces.source.optional: made required (runs that do not bind it are now refused) [breaking]"]),
+        ("[{name: source}]", "[{name: source, optional: true}]", ["workspaces.source.optional: added: true [compatible]"]),
+        ("[{name: source}]", "[{name: source, readOnly: true}]", ["workspaces.source.readOnly: added: true [compatible]"]),
+    ]) func workspaceChanges(_ before: String, _ after: String, _ lines: [String]) throws {
+        let step = "    - {name: build, image: \"golang:1.23\", script: go build ./...}"
+        let old = try resource(Self.goTask("1.0.0", pins: "", params: "    - {name: url}", workspaces: before, results: "[]", steps: step))
+        let new = try resource(Self.goTask("1.1.0", pins: "", params: "    - {name: url}", workspaces: after, results: "[]", steps: step))
+        let report = ChangeReport(from: try ComparedVersion(label: "1.0.0", resource: old), to: try ComparedVersion(label: "1.1.0", resource: new),
+                                  registry: SchemaRegistry())
+        #expect(report.lines == lines)
     }
 
     /// Multi-line strings are reported by the lines they gained and lost.
