@@ -132,4 +132,28 @@ struct YAMLLoaderTests {
     @Test func unrepresentableValues() {
         #expect(throws: YAMLLoadError.unrepresentable(value: ".nan", line: 1)) { _ = try loader.load(text: "a: .nan\n") }
     }
+
+    /// A stream that opens with a byte-order mark loads as without it, lines unchanged.
+    @Test func byteOrderMark() throws {
+        let documents = try YAMLLoader().load([0xEF, 0xBB, 0xBF] + Array("a: 1\nb: x\n".utf8))
+        #expect(documents.first?.value == ["a": 1, "b": "x"])
+        #expect(documents.first?.sourceMap.line(of: "/b") == 2)
+    }
+
+    /// Number literals are bounded (their conversion costs the square of their length): a thousand digits load
+    /// exactly, one more is an error at its line, in YAML and JSON alike, without echoing the digits.
+    @Test func numberLiteralsAreBounded() throws {
+        let longest = "9" + String(repeating: "0", count: JSONNumber.digitLimit - 1)
+        let loaded = try loader.load(text: "a: 1\nb: \(longest)\n").first?.value
+        #expect(loaded?["b"] == .number(JSONNumber(significand: 9, exponent: JSONNumber.digitLimit - 1)))
+        if case .number(let number)? = loaded?["b"] { #expect(number.description == "9e+999") } else { Issue.record("not a number") }
+        let huge = String(repeating: "7", count: 28_000)
+        #expect(throws: YAMLLoadError.numberTooLong(digits: 28_000, line: 2)) { _ = try loader.load(text: "a: 1\nb: \(huge)\n") }
+        #expect(throws: YAMLLoadError.numberTooLong(digits: 28_003, line: 1)) { _ = try loader.load(text: "b: -\(huge)0.5e3\n") }
+        // Quoted, it is text.
+        #expect(try loader.load(text: "b: \"\(huge)\"\n").first?.value["b"] == .string(huge))
+        let json = #expect(throws: (any Error).self) { _ = try JSONValue(parsingJSON: "{\"b\": \(huge)}") }
+        let message = "\(json.map { "\($0)" } ?? "")"
+        #expect(message.contains("a number of 28000 digits; numbers may have at most 1000") && message.count < 200)
+    }
 }

@@ -23,10 +23,26 @@ struct ServeCommand: OutputCommand {
     @Option(name: .long, help: "The largest request body accepted, in bytes.") var maxBodyBytes: Int = 4 << 20
     @Option(name: .long, help: "The catalog to import when the store is created.") var catalog: String?
     @Option(name: .long, help: "The address clients use, when behind a proxy (for absolute links).") var publicURL: String?
+    @Option(name: .long, help: "A Host header value absolute links may be built from (repeatable); others get links to --public-url or the listening address.")
+    var trustedHost: [String] = []
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel: String = "info"
+    @Option(name: .long, help: "Connections open at once; past it new ones wait to be accepted (default \(ServerConfiguration().maxConnections)).")
+    var maxConnections: Int?
+    @Option(name: .long, help: "Seconds a connection may stay without a request before it is closed (default \(ServerConfiguration().idleTimeout.components.seconds)).")
+    var idleTimeout: Int?
+    @Option(name: .long, help: "Seconds a request, its body included, may take to arrive; slower is 408 (default \(ServerConfiguration().requestTimeout.components.seconds)).")
+    var requestTimeout: Int?
+    @Option(name: .long, help: "The longest request target accepted, in bytes; longer is 414 (default \(ServerConfiguration().maxURIBytes)).")
+    var maxUriBytes: Int?
+    @Option(name: .long, help: "The most header bytes accepted; more is 431 (default \(ServerConfiguration().maxHeaderBytes)).")
+    var maxHeaderBytes: Int?
 
     func perform() async -> CommandOutput {
         guard (1...65535).contains(port) else { return CommandOutput(stderr: "stepyard serve: --port must be 1 to 65535\n", exitCode: ExitStatus.usage) }
+        for (flag, value) in [("--max-connections", maxConnections), ("--idle-timeout", idleTimeout), ("--request-timeout", requestTimeout),
+                              ("--max-uri-bytes", maxUriBytes), ("--max-header-bytes", maxHeaderBytes)] where (value ?? 1) < 1 {
+            return CommandOutput(stderr: "stepyard serve: \(flag) must be at least 1\n", exitCode: ExitStatus.usage)
+        }
         guard let level = Logger.Level(rawValue: logLevel) else {
             return CommandOutput(stderr: "stepyard serve: unknown --log-level \(logLevel)\n", exitCode: ExitStatus.usage)
         }
@@ -47,6 +63,12 @@ struct ServeCommand: OutputCommand {
             configuration.anonymousRead = !noAnonymousRead
             configuration.maxBodyBytes = maxBodyBytes
             configuration.publicURL = publicURL
+            configuration.trustedHosts = trustedHost
+            if let maxConnections { configuration.maxConnections = maxConnections }
+            if let idleTimeout { configuration.idleTimeout = .seconds(idleTimeout) }
+            if let requestTimeout { configuration.requestTimeout = .seconds(requestTimeout) }
+            if let maxUriBytes { configuration.maxURIBytes = maxUriBytes }
+            if let maxHeaderBytes { configuration.maxHeaderBytes = maxHeaderBytes }
             let tokens = try AccessTokens.open(storeDirectory: directory)
             let app = try await buildApplication(store: store, tokens: tokens, configuration: configuration, logger: logger)
             let hasAdmin = (try? tokens.list().contains { $0.role == .admin }) ?? false

@@ -77,8 +77,16 @@ public struct JSONNumber: Sendable, Hashable {
             }
             index = chars.index(after: index)
         }
-        guard sawDigit, let magnitude = BigInt(digits) else { return nil }
-        let exponent = exponentPart - fractionDigits
+        guard sawDigit, digits.utf8.count <= Self.digitLimit else { return nil }
+        // Trailing zeros go into the exponent here, so the significand is normalised by one conversion.
+        var trailingZeros = 0
+        for c in digits.utf8.reversed() {
+            guard c == UInt8(ascii: "0") else { break }
+            trailingZeros += 1
+        }
+        if trailingZeros > 0 && trailingZeros < digits.utf8.count { digits.removeLast(trailingZeros) } else { trailingZeros = 0 }
+        guard let magnitude = BigInt(digits) else { return nil }
+        let exponent = exponentPart - fractionDigits + trailingZeros
         // Keeps later exponent arithmetic (normalising, comparing) clear of Int overflow.
         guard abs(exponent) <= Self.exponentLimit else { return nil }
         self.init(significand: negative ? -magnitude : magnitude, exponent: exponent)
@@ -86,6 +94,16 @@ public struct JSONNumber: Sendable, Hashable {
 
     /// The largest decimal exponent magnitude accepted when parsing text (far beyond any `Double`).
     static let exponentLimit = 1 << 40
+
+    /// The most digits a number literal may have. Converting decimal digits to a big integer (and back) costs the
+    /// square of their count, so an unbounded literal is a way to stall a parser; a thousand digits is far past
+    /// any value a Tekton document or a parameter schema needs (`Double` has 17 significant digits, the JSON Schema suite's longest literal 78).
+    public static let digitLimit = 1000
+
+    /// The decimal digits in a literal's spelling (what `digitLimit` counts).
+    public static func digitCount(_ text: some Collection<UInt8>) -> Int {
+        text.reduce(0) { $0 + ($1 >= UInt8(ascii: "0") && $1 <= UInt8(ascii: "9") ? 1 : 0) }
+    }
 
     /// Converts a finite `Double` through its shortest exact decimal spelling.
     public init?(_ value: Double) {

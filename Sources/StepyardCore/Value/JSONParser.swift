@@ -161,11 +161,15 @@ struct JSONTextParser {
             guard let c = peek(), isDigit(c) else { throw error("expected a digit in the exponent") }
             while let c = peek(), isDigit(c) { index += 1 }
         }
+        let digits = JSONNumber.digitCount(bytes[start..<index])
+        if digits > JSONNumber.digitLimit {
+            index = start
+            throw error("a number of \(digits) digits; numbers may have at most \(JSONNumber.digitLimit)")
+        }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
         guard let number = JSONNumber(Substring(text)) else {
-            let end = index
             index = start
-            throw error("number \(text) is out of the supported range" + (end > start ? "" : ""))
+            throw error("number \(text) is out of the supported range")
         }
         return number
     }

@@ -30,6 +30,8 @@ enum ScalarResolver {
         switch first {
         case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."):
             if let number = number(text) { return .number(number) }
+            let digits = JSONNumber.digitCount(text.utf8)
+            if digits > JSONNumber.digitLimit { throw .numberTooLong(digits: digits, line: line) }
             if [".inf", ".Inf", ".INF", "-.inf", "-.Inf", "-.INF", "+.inf", "+.Inf", "+.INF", ".nan", ".NaN", ".NAN"].contains(text) {
                 throw .unrepresentable(value: text, line: line)
             }

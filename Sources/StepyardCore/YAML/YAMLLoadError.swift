@@ -16,12 +16,14 @@ public enum YAMLLoadError: Error, Sendable, Hashable, CustomStringConvertible {
     case unsupportedKey(line: Int)
     /// A value has no JSON equivalent (`.nan`, `.inf`, binary).
     case unrepresentable(value: String, line: Int)
+    /// A number literal with more digits than values may have (`JSONNumber.digitLimit`).
+    case numberTooLong(digits: Int, line: Int)
 
     /// The line the error is about, when known.
     public var line: Int? {
         switch self {
         case .invalidUTF8(let line), .tooDeep(let line, _), .duplicateKey(_, let line),
-             .unsupportedKey(let line), .unrepresentable(_, let line):
+             .unsupportedKey(let line), .unrepresentable(_, let line), .numberTooLong(_, let line):
             return line
         case .syntax(let line, _): return line
         case .tooLarge, .tooManyNodes: return nil
@@ -36,6 +38,8 @@ public enum YAMLLoadError: Error, Sendable, Hashable, CustomStringConvertible {
             return "the file is \(bytes) bytes; resource files may be at most \(limit) bytes (Kubernetes stores at most 1.5 MiB per object)"
         case let .syntax(_, message):
             return "invalid YAML: \(message)"
+        case let .numberTooLong(digits, _):
+            return "a number of \(digits) digits; numbers may have at most \(JSONNumber.digitLimit) (quote it if it is text)"
         case let .tooDeep(_, limit):
             return "the document nests more than \(limit) levels deep"
         case let .tooManyNodes(limit):

@@ -36,9 +36,14 @@ public struct YAMLLoader: Sendable {
     /// Loads every document of a YAML stream given as text.
     public func load(text: String) throws(YAMLLoadError) -> [YAMLDocument] {
         guard text.utf8.count <= maxBytes else { throw .tooLarge(bytes: text.utf8.count, limit: maxBytes) }
+        // A byte-order mark may open a YAML stream (YAML 1.2, 5.2); editors on Windows write one.
+        let text = text.utf8.starts(with: Self.byteOrderMark) ? String(text.dropFirst()) : text
         var builder = EventBuilder(maxDepth: maxDepth, maxNodes: maxNodes, recordsLines: recordsLines)
         return try builder.documents(from: YAMLEventParser(bytes: text.utf8))
     }
+
+    /// U+FEFF in UTF-8.
+    static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
 
     private static func lineOfFirstInvalidByte(_ bytes: some Collection<UInt8>) -> Int {
         var line = 1

@@ -37,25 +37,17 @@ extension RegistryAPI {
     }
 
     func requireWrite(_ namespace: String) throws(APIError) {
-        guard context.policy.canRead(namespace, principal) else { throw .notFound("namespace \(namespace) not found") }
-        guard context.policy.canWrite(namespace, principal) else {
-            if principal.isAnonymous { throw .unauthorized("this change needs a token (Authorization: Bearer <token>)") }
-            throw .forbidden("\(principal.name) (\(principal.role?.rawValue ?? "anonymous")) may not change namespace \(namespace)")
-        }
+        if let refusal = context.policy.writeRefusal(namespace, principal) { throw refusal }
     }
 
     func requireAdmin() throws(APIError) {
-        if principal.isAnonymous { throw .unauthorized("this needs an admin token (Authorization: Bearer <token>)") }
-        guard principal.isAdmin else { throw .forbidden("this needs the admin role; \(principal.name) is \(principal.role?.rawValue ?? "anonymous")") }
+        if let refusal = context.policy.adminRefusal(principal) { throw refusal }
     }
 
-    /// What the caller gets for something it may not see: the same 404 as for a resource that does not exist (and a
-    /// 401 when anonymous reading is off, so a client knows to send a token).
+    /// What the caller gets for something it may not see: the same 404 as for a resource that does not exist. (With
+    /// anonymous read off, a caller without a token never gets here: `RequestAdmission` answers 401 first.)
     func hidden(_ namespace: String, _ kind: ResourceKind, _ name: String) -> APIError {
-        if principal.isAnonymous && !context.configuration.anonymousRead {
-            return .unauthorized("reading needs a token (anonymous read is off on this server)")
-        }
-        return .notFound("\(namespace)/\(kind.rawValue)/\(name) not found")
+        .notFound("\(namespace)/\(kind.rawValue)/\(name) not found")
     }
 
     func checkNames(_ names: String..., where place: String = "in the path") throws(APIError) {

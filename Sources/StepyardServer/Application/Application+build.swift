@@ -46,9 +46,12 @@ public func buildApplication(store: Store, tokens: AccessTokens, configuration: 
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: ErrorMiddleware(logger: logger, routes: routes))
     router.add(middleware: HeaderValueMiddleware())
-    router.add(middleware: BodyLimitMiddleware(limit: configuration.maxBodyBytes))
+    router.add(middleware: PercentEncodingMiddleware())
     let verifier = TokenVerifier(tokens: tokens, state: state)
-    router.add(middleware: AuthMiddleware(verifier: verifier, publicURL: configuration.publicURL))
+    // Who is calling, and whether it may ask this at all, before any body is read.
+    router.add(middleware: AuthMiddleware(verifier: verifier, admission: RequestAdmission(policy: context.policy), routes: routes,
+                                         links: LinkBase(configuration: configuration)))
+    router.add(middleware: BodyLimitMiddleware(limit: configuration.maxBodyBytes))
     try RegistryAPI(context: context).registerHandlers(on: router)
     for route in router.routes { routes.record(path: route.path.description, method: route.method) }
     let hotPath = ResolvedHotPath(cache: context.cache, state: state, policy: context.policy, verifier: verifier, logger: logger)
@@ -56,8 +59,9 @@ public func buildApplication(store: Store, tokens: AccessTokens, configuration: 
     // The hot path twice: in each connection's pipeline (no per-request task), and in front of the router for
     // the requests the pipeline passes on.
     var app = Application(router: HeadResponderBuilder(router: ResolvedHotPathBuilder(router: router, hotPath: hotPath)),
-                          server: .http1(hotPath: hotPath, serverName: serverName),
-                          configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: serverName),
+                          server: .stepyard(hotPath: hotPath, serverName: serverName, configuration: configuration),
+                          configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: serverName,
+                                               backlog: 1024, availableConnectionsDelegate: .maximum(configuration.maxConnections, logger: logger)),
                           logger: logger)
     app.addServices(watcher)
     return app

@@ -13,12 +13,22 @@ public struct ServerConfiguration: Sendable {
     public var watchInterval: Duration = .seconds(1)
     /// The resolved templates kept in memory.
     public var resolvedCacheEntries: Int = 2048
-    /// Catalog names Tekton's clients send for the organisation namespace (their defaults), besides its own name.
-    public var organisationCatalogAliases: Set<String> = ["tekton", "tekton-catalog-tasks", "tekton-catalog-pipelines",
-                                                         "tekton-catalog-stepactions"]
+    /// Connections open at once; past it the server stops accepting until some close (they wait in the backlog).
+    public var maxConnections: Int = 2048
+    /// How long a connection may stay without a request (or trickle a request's head) before it is closed.
+    public var idleTimeout: Duration = .seconds(30)
+    /// How long a request may take to arrive, its body included; a slower one gets 408 and its connection closes.
+    public var requestTimeout: Duration = .seconds(30)
+    /// The longest request target (path and query) accepted; longer is 414.
+    public var maxURIBytes: Int = 8 * 1024
+    /// The most bytes of header names and values accepted; more is 431.
+    public var maxHeaderBytes: Int = 32 * 1024
 
     /// The address clients use (`https://stepyard.example.com`), when it is not the Host a request names.
     public var publicURL: String?
+    /// `Host` values absolute links may be built from when there is no public URL; any other `Host` gets links to the
+    /// listening address.
+    public var trustedHosts: [String] = []
 
     public init() {}
 }

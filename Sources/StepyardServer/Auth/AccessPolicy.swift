@@ -34,3 +34,23 @@ struct AccessPolicy: Sendable {
         return visible
     }
 }
+
+extension AccessPolicy {
+    /// Why a caller may not change a namespace: 404 when it may not even see it (as for a missing one), 401 without
+    /// a token, 403 with one; `nil` when it may.
+    func writeRefusal(_ namespace: String, _ principal: Principal) -> APIError? {
+        guard canRead(namespace, principal) else { return .notFound("namespace \(namespace) not found") }
+        guard canWrite(namespace, principal) else {
+            if principal.isAnonymous { return .unauthorized("this change needs a token (Authorization: Bearer <token>)") }
+            return .forbidden("\(principal.name) (\(principal.role?.rawValue ?? "anonymous")) may not change namespace \(namespace)")
+        }
+        return nil
+    }
+
+    /// Why a caller may not administer the server (departments, tokens, refused versions); `nil` for an admin.
+    func adminRefusal(_ principal: Principal) -> APIError? {
+        if principal.isAnonymous { return .unauthorized("this needs an admin token (Authorization: Bearer <token>)") }
+        guard principal.isAdmin else { return .forbidden("this needs the admin role; \(principal.name) is \(principal.role?.rawValue ?? "anonymous")") }
+        return nil
+    }
+}

@@ -5,16 +5,8 @@ import Synchronization
 struct RequestState: Sendable {
     var principal: Principal
     var requestID: String
-    /// The configured public address, else the request's `Host`, for absolute links such as Tekton Hub's `rawURL`.
-    var publicURL: String? = nil
-    var authority: String? = nil
-
-    /// The address clients reach this server by (`http://host:port`).
-    var baseURL: String {
-        if let publicURL { return publicURL }
-        if let authority, authority.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != 0x2F }) { return "http://" + authority }
-        return "http://127.0.0.1:8080"
-    }
+    /// The address absolute links start with (`LinkBase`): `http://host:port`, no trailing slash.
+    var baseURL = "http://127.0.0.1:8080"
     /// Shared with the outer middleware, which reads it after the response: who the caller turned out to be.
     var record: RequestRecord? = nil
 

@@ -2,14 +2,19 @@ import Foundation
 import Synchronization
 import StepyardStore
 
-/// Turns an `Authorization` header into a caller. Known tokens are remembered for a few seconds, so a request costs a
-/// hash and a dictionary lookup; a token revoked with the CLI stops working within that time.
+/// Turns an `Authorization` header into a caller. Tokens are remembered for a quarter of a second — known ones and
+/// unknown ones alike — so a request costs a dictionary lookup, a flood of made-up tokens costs one token-file lookup
+/// per token and lifetime, and a token revoked with the CLI stops working within that time.
 final class TokenVerifier: Sendable {
     private struct Remembered {
-        var principal: Principal
+        /// `nil` for a token the store does not know (unknown or revoked).
+        var principal: Principal?
         var departments: [String]
         var until: ContinuousClock.Instant
     }
+
+    /// How long a token's verdict is kept: the bound on how late a revocation takes effect.
+    static let defaultLifetime: Duration = .milliseconds(250)
 
     private let tokens: AccessTokens
     private let state: ServerState
@@ -17,7 +22,7 @@ final class TokenVerifier: Sendable {
     private let memory = Mutex<[String: Remembered]>([:])
     private let lifetime: Duration
 
-    init(tokens: AccessTokens, state: ServerState, lifetime: Duration = .seconds(5)) {
+    init(tokens: AccessTokens, state: ServerState, lifetime: Duration = TokenVerifier.defaultLifetime) {
         self.tokens = tokens
         self.state = state
         self.lifetime = lifetime
@@ -37,19 +42,18 @@ final class TokenVerifier: Sendable {
             }
             let token: AccessToken?
             do { token = try tokens.lookup(secret: secret) } catch { throw .internalError }
-            guard let token else { throw .unauthorized("the token is not valid (unknown or revoked)") }
-            let fresh = Remembered(principal: Principal(token), departments: token.departments, until: now + lifetime)
+            let fresh = Remembered(principal: token.map(Principal.init), departments: token?.departments ?? [], until: now + lifetime)
             memory.withLock { memory in
                 if memory.count > 10_000 { memory.removeAll() }
                 memory[authorization] = fresh
             }
             remembered = fresh
         }
-        guard let remembered else { throw .unauthorized("the token is not valid (unknown or revoked)") }
+        guard let remembered, let principal = remembered.principal else { throw .unauthorized("the token is not valid (unknown or revoked)") }
         if !remembered.departments.isEmpty, let gone = state.missingDepartment(among: remembered.departments) {
             throw .unauthorized("the token belongs to department \"\(gone)\", which no longer exists")
         }
-        return remembered.principal
+        return principal
     }
 
     /// The token of `Bearer <token>` (scheme in any case, spaces around the token ignored), or `nil`.

@@ -79,36 +79,6 @@ final class ResolvedHotPathHandler: ChannelDuplexHandler, RemovableChannelHandle
     }
 }
 
-/// Hummingbird's HTTP/1 channel with `ResolvedHotPathHandler` put in front of its request handling in each
-/// connection's pipeline (between NIO's HTTP/1 codec and Hummingbird's conversion to HTTP types).
-struct HotPathHTTP1Channel: ServerChildChannel {
-    let base: HTTP1Channel
-    let hotPath: ResolvedHotPath
-    let serverName: String?
-
-    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<HTTP1Channel.Value> {
-        base.setup(channel: channel, logger: logger).flatMapThrowing { value in
-            let operations = channel.pipeline.syncOperations
-            let conversion = try operations.handler(type: HTTP1ToHTTPServerCodec.self)
-            try operations.addHandler(ResolvedHotPathHandler(hotPath: hotPath, serverName: serverName), position: .before(conversion))
-            return value
-        }
-    }
-
-    func handle(value: HTTP1Channel.Value, logger: Logger) async {
-        await base.handle(value: value, logger: logger)
-    }
-}
-
-extension HTTPServerBuilder {
-    /// Hummingbird's HTTP/1 server with the resolved-template hot path in each connection's pipeline.
-    static func http1(hotPath: ResolvedHotPath, serverName: String?) -> HTTPServerBuilder {
-        HTTPServerBuilder { responder in
-            HotPathHTTP1Channel(base: HTTP1Channel(responder: responder), hotPath: hotPath, serverName: serverName)
-        }
-    }
-}
-
 /// The `Date` header's value (RFC 9110 IMF-fixdate), formatted at most once a second.
 struct HTTPDate {
     private var second = -1

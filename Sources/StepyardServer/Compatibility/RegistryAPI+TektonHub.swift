@@ -9,9 +9,6 @@ import StepyardStore
 /// after it, visible to its members only.
 extension RegistryAPI {
     func hubCatalogs(_ input: Operations.HubCatalogs.Input) async throws -> Operations.HubCatalogs.Output {
-        if principal.isAnonymous && !context.configuration.anonymousRead {
-            throw APIError.unauthorized("reading needs a token (anonymous read is off on this server)")
-        }
         let visible = visibleNamespaces
         var namespaces = [organisation]
         namespaces += context.state.snapshot.departments.sorted().filter { visible?.contains($0) ?? true }
@@ -138,10 +135,10 @@ extension RegistryAPI {
 
     /// The namespace a hub catalog name means for this caller, or `nil` when there is none it may read.
     func hubNamespace(_ catalog: String) -> String? {
-        let lowered = catalog.lowercased()
-        if lowered == organisation.lowercased() || context.configuration.organisationCatalogAliases.contains(lowered) {
+        if HubCatalogNames.meansOrganisation(catalog, organisation: organisation) {
             return context.policy.canRead(organisation, principal) ? organisation : nil
         }
+        let lowered = catalog.lowercased()
         guard let department = context.state.snapshot.departments.first(where: { $0.lowercased() == lowered }),
               context.policy.canRead(department, principal) else { return nil }
         return department
@@ -149,9 +146,6 @@ extension RegistryAPI {
 
     /// Every version of a resource in a hub catalog (yanked ones too: an exact version still fetches them).
     func hubEntries(_ catalog: String, _ kind: Components.Schemas.Kind, _ name: String) async throws -> [CatalogEntry] {
-        if principal.isAnonymous && !context.configuration.anonymousRead {
-            throw APIError.unauthorized("reading needs a token (anonymous read is off on this server)")
-        }
         guard ResourceName.problem(with: name.lowercased()) == nil, let namespace = hubNamespace(catalog) else {
             throw APIError.notFound("resource not found")
         }

@@ -60,7 +60,7 @@ extension APIError {
     /// The answer to a store error: the client's mistakes as 4xx with the store's message, the rest as 500.
     init(_ error: StoreError) {
         switch error {
-        case .invalidReference, .invalidName, .invalidVersion:
+        case .invalidReference, .invalidName, .invalidVersion, .invalidQuery:
             self = .badRequest(error.description)
         case .unknownNamespace, .notFound, .noMatch:
             self = .notFound(error.description)

@@ -1,17 +1,24 @@
 import Hummingbird
 
 /// Establishes who is calling (bearer token or anonymous) for the handlers, through `RequestState`.
+///
+/// It runs before any body is read: a caller the request is refused for (`RequestAdmission`) is answered at once.
 struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
     let verifier: TokenVerifier
-    /// The configured public address, when the server is behind a proxy.
-    let publicURL: String?
+    let admission: RequestAdmission
+    let routes: RouteTable
+    /// Where absolute links point.
+    let links: LinkBase
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var state = RequestState.current
         state.principal = try verifier.principal(authorization: request.headers[.authorization])
+        // A path no route serves with this method gets its 404 or 405 (from the router, through `ErrorMiddleware`) first.
+        let method = request.method == .head ? .get : request.method
+        guard routes.methods(for: request.uri.path).contains(method) else { throw HTTPError(.notFound) }
+        if let refusal = admission.refusal(method: request.method, path: Substring(request.uri.path), principal: state.principal) { throw refusal }
         state.record?.callerName = state.principal.name
-        state.publicURL = publicURL
-        state.authority = request.head.authority
+        state.baseURL = links.base(for: request.headers[LinkBase.host] ?? request.head.authority)
         return try await RequestState.$current.withValue(state) {
             try await next(request, context)
         }

@@ -61,8 +61,9 @@ extension Store {
     /// Creates a department: a namespace of its own under `departments/<name>/`.
     public func createDepartment(_ name: String, author: Author) throws(StoreError) -> String {
         if let problem = ResourceName.problem(with: name) { throw .invalidName(problem) }
-        guard name != organisation, name != RepositoryLayout.departmentsFolder else {
-            throw .invalidName("\"\(name)\" is reserved")
+        guard name != RepositoryLayout.departmentsFolder else { throw .invalidName("\"\(name)\" is reserved (the repository's folder of departments)") }
+        guard !HubCatalogNames.meansOrganisation(name, organisation: organisation) else {
+            throw .invalidName("\"\(name)\" is reserved: the Tekton Hub paths give that name to the organisation namespace (\(organisation)); choose another")
         }
         let record: JSONValue = .object(["name": .string(name)])
         let commit = try write(author: author, message: "Create department \(name)") { head throws(StoreError) in

@@ -42,9 +42,10 @@ extension Store {
     /// Full-text search over names, descriptions, tags and READMEs; one hit per resource, best first.
     public func search(_ text: String, kind: ResourceKind? = nil, category: String? = nil, tag: String? = nil,
                        language: String? = nil, namespace: String? = nil, limit: Int = 20) throws(StoreError) -> [SearchHit] {
-        let words = text.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map { "\"\($0.lowercased())\"" }
-        let exactName = text.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: "-")
-        var arguments: [any DatabaseValueConvertible] = [exactName]
+        let search: SearchText
+        do { search = try SearchText(text) } catch { throw .invalidQuery(error.message) }
+        let words = search.words.map { "\"\($0)\"" }
+        var arguments: [any DatabaseValueConvertible] = [search.exactName]
         var sql = "SELECT v.*, "
         if words.isEmpty {
             sql += "0.0 AS score, (v.name = ?) AS exact FROM version v WHERE 1"
@@ -82,7 +83,8 @@ extension Store {
             .sorted { a, b in
                 if a.exact != b.exact { return a.exact }
                 if a.score != b.score { return a.score < b.score }
-                return a.record.name < b.record.name
+                // Ties in a fixed order, so two processes over one index page alike.
+                return (a.record.name, a.record.kind, a.record.namespace) < (b.record.name, b.record.kind, b.record.namespace)
             }
             .prefix(max(0, limit))
             .map { SearchHit(namespace: $0.record.namespace, kind: ResourceKind(rawValue: $0.record.kind) ?? .task, name: $0.record.name,

@@ -22,6 +22,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case breakingChange(CompatibilityReport)
     /// A usage problem of the operation itself (missing version, no resource in a file, …).
     case refused(String)
+    /// A query over the limits the store answers within (a search of too many words).
+    case invalidQuery(String)
     /// Other writers kept moving the branch; try again.
     case contention
     case git(GitError)
@@ -39,6 +41,7 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
         case .departmentExists(let name): return "department \"\(name)\" already exists"
         case .notFound(let ref): return "\(ref) not found"
         case .noMatch(let ref): return "no version of \(ref) matches"
+        case .invalidQuery(let message): return message
         case let .versionConflict(key, existing, new):
             return "\(key) is already published with other content (\(existing)); versions are immutable: publish \(new) as a new version"
         case let .invalidDocument(path, findings):

@@ -1,0 +1,50 @@
+import HTTPTypes
+
+/// What a request is refused for before its body is read: a caller who may not make it at all. A change without a
+/// token is 401, a change to a namespace the token may not write 403 (404 when it may not even see it), an
+/// administration call by a non-admin 403, and, with anonymous read off, anything but the operations endpoints
+/// without a token 401. So nobody without a token can make the server read, hold or parse a body.
+///
+/// The handlers check the same rules again with what only they know (the resource, the version); `AccessPolicy`
+/// is where the rules live, this only applies them to a method and a path.
+struct RequestAdmission: Sendable {
+    let policy: AccessPolicy
+
+    /// Paths anybody may ask, with or without anonymous read.
+    static let open: Set<Substring> = ["/healthz", "/readyz", "/metrics", "/openapi.yaml"]
+
+    /// The refusal for a request, `nil` when it may go on.
+    func refusal(method: HTTPRequest.Method, path: Substring, principal: Principal) -> APIError? {
+        let write = Self.isChange(method: method, path: path)
+        if principal.isAnonymous {
+            if write { return .unauthorized("this change needs a token (Authorization: Bearer <token>)") }
+            if !policy.anonymousRead && !Self.open.contains(path) {
+                return .unauthorized("reading needs a token (anonymous read is off on this server)")
+            }
+            return nil
+        }
+        guard write else { return nil }
+        let segments = path.split(separator: "/")
+        switch (segments.count, segments.first == "api" && segments.dropFirst().first == "v1" ? segments.dropFirst(2).first : nil) {
+        case (3, "departments"?), (3, "tokens"?):
+            // POST /api/v1/departments, /api/v1/tokens: administration.
+            return policy.adminRefusal(principal)
+        case (5, "departments"?) where segments[4] == "forks":
+            return policy.writeRefusal(String(segments[3]), principal)
+        case (_, "resources"?) where segments.count >= 4:
+            return policy.writeRefusal(String(segments[3]), principal)
+        default:
+            return nil
+        }
+    }
+
+    /// Whether a request changes the store: every method but GET and HEAD, except the two POSTs that only read
+    /// (checking values, and binding them into a run).
+    static func isChange(method: HTTPRequest.Method, path: Substring) -> Bool {
+        switch method {
+        case .get, .head, .options: return false
+        case .post: return !(path.hasPrefix("/api/v1/resources/") && (path.hasSuffix("/validate") || path.hasSuffix("/resolved")))
+        default: return true
+        }
+    }
+}

@@ -1,0 +1,192 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import StepyardCore
+
+/// The limits one connection is held to, from `ServerConfiguration`.
+struct ConnectionLimits: Sendable {
+    /// The longest request target (path and query) accepted; longer is 414.
+    var maxURIBytes: Int
+    /// The most bytes of header field names and values accepted; more is 431.
+    var maxHeaderBytes: Int
+    /// How long a request may take to arrive, from its first byte to the end of its body; then the connection closes.
+    var requestTimeout: TimeAmount
+}
+
+/// Guards each connection against clients that would hold the server without asking it anything it can answer: a
+/// request line or header fields too large (414, 431), a request that does not finish arriving within the request
+/// timeout (slow bodies: 408, then closed), and HTTP that does not parse (400). Each answer is the API's JSON error,
+/// with `Connection: close`. (The body of a request refused before it was read — 401, 403, 413 — is drained by
+/// Hummingbird without being kept, so the client can read its answer; the request timeout bounds the draining.)
+///
+/// It sits right after NIO's HTTP/1 decoder; `RequestLineTracker` sits before it and tells it, when the decoder
+/// overflows, whether the request line was too long (414) or the header fields too large (431). Idle
+/// connections, and clients trickling a request's head, are closed by Hummingbird's idle timeout. One instance per
+/// connection, called on its event loop only.
+final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundOut = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private let limits: ConnectionLimits
+    private let progress: RequestProgress
+    /// A request's head has arrived and its end has not.
+    private var reading = false
+    /// Whether an answer to the request being read has begun (then a deadline closes without a 408).
+    private var answering = false
+    /// This connection was answered here and is closing: nothing more is passed on.
+    private var closing = false
+    private var deadline: Scheduled<Void>?
+
+    init(limits: ConnectionLimits, progress: RequestProgress) {
+        self.limits = limits
+        self.progress = progress
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if closing { return }
+        let part = unwrapInboundIn(data)
+        switch part {
+        case .head(let head):
+            reading = true
+            answering = false
+            let deadlineAt = limits.requestTimeout
+            deadline = context.eventLoop.assumeIsolated().scheduleTask(in: deadlineAt) { [weak self] in
+                self?.requestTimedOut(context: context)
+            }
+            if head.uri.utf8.count > limits.maxURIBytes {
+                refuse(context: context, status: .uriTooLong, code: "uri_too_long",
+                       message: "the request target is \(head.uri.utf8.count) bytes; this server accepts at most \(limits.maxURIBytes)")
+                return
+            }
+            let headerBytes = head.headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count }
+            if headerBytes > limits.maxHeaderBytes {
+                refuse(context: context, status: .requestHeaderFieldsTooLarge, code: "header_fields_too_large",
+                       message: "the header fields are \(headerBytes) bytes; this server accepts at most \(limits.maxHeaderBytes)")
+                return
+            }
+        case .body:
+            break
+        case .end:
+            reading = false
+            progress.requestEnded()
+            deadline?.cancel()
+            deadline = nil
+        }
+        context.fireChannelRead(data)
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        if case .head = unwrapOutboundIn(data) { answering = true }
+        context.write(data, promise: promise)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        guard let parserError = error as? HTTPParserError else {
+            context.fireErrorCaught(error)
+            return
+        }
+        if closing { return }
+        switch parserError {
+        case .headerOverflow where progress.lineTooLong:
+            refuse(context: context, status: .uriTooLong, code: "uri_too_long",
+                   message: "the request line is longer than this server accepts (\(limits.maxURIBytes) bytes for its target)")
+        case .headerOverflow:
+            refuse(context: context, status: .requestHeaderFieldsTooLarge, code: "header_fields_too_large",
+                   message: "the header fields are larger than this server accepts (\(limits.maxHeaderBytes) bytes)")
+        default:
+            refuse(context: context, status: .badRequest, code: "bad_request",
+                   message: "the request is not valid HTTP/1.1: \(parserError.debugDescription)")
+        }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        deadline?.cancel()
+        deadline = nil
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        deadline?.cancel()
+        deadline = nil
+        context.fireChannelInactive()
+    }
+
+    /// The request did not arrive in time: 408 when nothing has been answered yet, then the connection closes.
+    private func requestTimedOut(context: ChannelHandlerContext) {
+        deadline = nil
+        guard reading, !closing else { return }
+        if answering {
+            closing = true
+            context.close(promise: nil)
+        } else {
+            refuse(context: context, status: .requestTimeout, code: "request_timeout",
+                   message: "the request did not arrive within \(limits.requestTimeout.nanoseconds / 1_000_000_000) s")
+        }
+    }
+
+    /// Answers with the API's JSON error and closes the connection; nothing more of it is read.
+    private func refuse(context: ChannelHandlerContext, status: HTTPResponseStatus, code: String, message: String) {
+        closing = true
+        deadline?.cancel()
+        deadline = nil
+        let body: JSONValue = ["error": ["code": .string(code), "message": .string(message), "requestId": .string(RequestIDs.next())]]
+        let bytes = body.serializedBytes() + [0x0A]
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
+        headers.add(name: "Content-Length", value: String(bytes.count))
+        headers.add(name: "Connection", value: "close")
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: bytes)))), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+    }
+}
+
+/// How far the request being received is through its request line, shared by `RequestLineTracker` (which sees the
+/// bytes) and `ConnectionGuardHandler` (which sees the parsed parts). One per connection, on its event loop.
+final class RequestProgress {
+    /// The longest request line the limits allow (the target, a method and the version around it).
+    let maxLineBytes: Int
+    private var lineBytes = 0
+    private var lineEnded = false
+
+    init(maxURIBytes: Int) {
+        maxLineBytes = maxURIBytes + 64
+    }
+
+    /// Whether the request line has run past what the limits allow (so an overflow of the decoder is the line's).
+    var lineTooLong: Bool { lineBytes > maxLineBytes }
+
+    func received(_ bytes: ByteBufferView) {
+        guard !lineEnded else { return }
+        if let lineFeed = bytes.firstIndex(of: UInt8(ascii: "\n")) {
+            lineBytes += bytes.distance(from: bytes.startIndex, to: lineFeed)
+            lineEnded = true
+        } else {
+            lineBytes += bytes.count
+        }
+    }
+
+    func requestEnded() {
+        lineBytes = 0
+        lineEnded = false
+    }
+}
+
+/// Counts the bytes of each request's line as they arrive, before NIO's HTTP/1 decoder, so an overflow of the
+/// decoder's limit can be told apart: a request line too long (414), or header fields too large (431).
+final class RequestLineTracker: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+
+    private let progress: RequestProgress
+
+    init(progress: RequestProgress) {
+        self.progress = progress
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        progress.received(unwrapInboundIn(data).readableBytesView)
+        context.fireChannelRead(data)
+    }
+}

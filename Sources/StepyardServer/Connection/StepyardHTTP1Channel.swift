@@ -1,0 +1,63 @@
+import Hummingbird
+import HummingbirdCore
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOHTTPTypesHTTP1
+
+/// Hummingbird's HTTP/1 channel with Stepyard's handlers in each connection's pipeline, between NIO's HTTP/1 decoder
+/// and Hummingbird's conversion to HTTP types:
+///
+/// `RequestLineTracker` → NIO's decoder → `ConnectionGuardHandler` → `ResolvedHotPathHandler` → Hummingbird
+///
+/// The guard holds each connection to the server's limits; the hot path answers repeated resolved-template GETs on
+/// the event loop. Hummingbird's own idle timeout closes connections that send nothing (or trickle a request's head).
+struct StepyardHTTP1Channel: ServerChildChannel {
+    let base: HTTP1Channel
+    let hotPath: ResolvedHotPath
+    let serverName: String?
+    let limits: ConnectionLimits
+
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<HTTP1Channel.Value> {
+        base.setup(channel: channel, logger: logger).flatMapThrowing { value in
+            let operations = channel.pipeline.syncOperations
+            let progress = RequestProgress(maxURIBytes: limits.maxURIBytes)
+            let decoder = try operations.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
+            try operations.addHandler(RequestLineTracker(progress: progress), position: .before(decoder))
+            let conversion = try operations.handler(type: HTTP1ToHTTPServerCodec.self)
+            try operations.addHandler(ConnectionGuardHandler(limits: limits, progress: progress), position: .before(conversion))
+            try operations.addHandler(ResolvedHotPathHandler(hotPath: hotPath, serverName: serverName), position: .before(conversion))
+            return value
+        }
+    }
+
+    func handle(value: HTTP1Channel.Value, logger: Logger) async {
+        await base.handle(value: value, logger: logger)
+    }
+}
+
+extension HTTPServerBuilder {
+    /// Hummingbird's HTTP/1 server with Stepyard's connection handlers (`StepyardHTTP1Channel`).
+    static func stepyard(hotPath: ResolvedHotPath, serverName: String?, configuration: ServerConfiguration) -> HTTPServerBuilder {
+        let limits = ConnectionLimits(maxURIBytes: configuration.maxURIBytes, maxHeaderBytes: configuration.maxHeaderBytes,
+                                      requestTimeout: TimeAmount(configuration.requestTimeout))
+        // NIO's decoder refuses past its own limits before a head exists; they sit above ours, so ours speak first.
+        let decoder = HTTP1Channel.Configuration.DecoderConfiguration(maxHeaderFieldSize: max(configuration.maxURIBytes, configuration.maxHeaderBytes) + 1024,
+                                                                      maxHeaderListSize: configuration.maxURIBytes + configuration.maxHeaderBytes + 1024,
+                                                                      maxHeaderFieldCount: 1000)
+        return HTTPServerBuilder { responder in
+            StepyardHTTP1Channel(base: HTTP1Channel(responder: responder,
+                                                    configuration: .init(idleTimeout: TimeAmount(configuration.idleTimeout),
+                                                                         httpDecoderConfiguration: decoder)),
+                                 hotPath: hotPath, serverName: serverName, limits: limits)
+        }
+    }
+}
+
+extension TimeAmount {
+    /// A Swift `Duration` as NIO's time amount.
+    init(_ duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+}

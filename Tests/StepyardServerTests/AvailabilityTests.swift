@@ -1,0 +1,146 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import StepyardCore
+import StepyardStore
+import Testing
+@testable import StepyardServer
+
+/// What nobody without a token can make the server do: read a body, run an unbounded search, or be told a route's
+/// answer means something it does not.
+@Suite("Availability")
+struct AvailabilityTests {
+    /// Who is refused before a body is read: a change without a token (401), a change to a namespace the token may
+    /// not write (403, or 404 where it may not see it), administration by a non-admin (403). The body here is over
+    /// the body limit, so a refusal that read it would have been 413.
+    @Test func refusedBeforeTheBody() async throws {
+        let fixture = try await ServerFixture.make()
+        let head = try await fixture.store.headCommit()
+        let huge = String(repeating: "a", count: (1 << 20) + 10)
+        try await fixture.application { $0.maxBodyBytes = 1 << 20 }.test(.router) { client in
+            let cases: [(HTTPRequest.Method, String, String?, HTTPResponse.Status)] = [
+                (.put, "/api/v1/resources/tekton/task/x/1.0.0", nil, .unauthorized),
+                (.post, "/api/v1/resources/tekton/task/git-clone/0.9/deprecate", nil, .unauthorized),
+                (.post, "/api/v1/departments", nil, .unauthorized),
+                (.put, "/api/v1/resources/tekton/task/x/1.0.0", fixture.payments, .forbidden),
+                (.put, "/api/v1/resources/logistics/task/x/1.0.0", fixture.payments, .notFound),
+                (.post, "/api/v1/departments/logistics/forks", fixture.payments, .notFound),
+                (.put, "/api/v1/resources/tekton/task/x/1.0.0", fixture.reader, .forbidden),
+                (.post, "/api/v1/departments", fixture.publisher, .forbidden),
+                (.post, "/api/v1/tokens", fixture.payments, .forbidden),
+                // Allowed callers get as far as the body, and its limit.
+                (.put, "/api/v1/resources/payments/task/x/1.0.0", fixture.payments, .contentTooLarge),
+                (.post, "/api/v1/resources/tekton/task/git-clone/0.9/validate", nil, .contentTooLarge),
+            ]
+            for (method, path, token, status) in cases {
+                let answer = try await client.call(method, path, token: token, body: huge, contentType: "application/yaml")
+                #expect(answer.status == status, "\(method) \(path) → \(answer.status): \(answer.text.prefix(200))")
+                #expect(answer.json["error"]?["message"]?.stringValue?.isEmpty == false)
+            }
+        }
+        #expect(try await fixture.store.headCommit() == head)
+    }
+
+    /// With anonymous read off, everything but the operations endpoints is 401 without a token — search and the
+    /// hub paths included — and the same requests with a token answer.
+    @Test func anonymousReadOffIsUniform() async throws {
+        let fixture = try await ServerFixture.make()
+        try await fixture.application { $0.anonymousRead = false }.test(.router) { client in
+            for path in ["/api/v1/search?q=git", "/api/v1/search", "/v1/catalogs", "/v1/query?name=git-clone",
+                         "/v1/resource/tekton/task/git-clone", "/api/v1/packages/tekton-task/tekton/git-clone",
+                         "/api/v1/resources/tekton/task/git-clone/0.9", "/api/v1/images", "/api/v1/departments"] {
+                let answer = try await client.call(.get, path)
+                #expect(answer.status == .unauthorized && answer.errorCode == "unauthorized", "\(path) → \(answer.status)")
+                #expect(answer.headers[.wwwAuthenticate] == "Bearer realm=\"stepyard\"")
+                #expect(try await client.call(.get, path, token: fixture.reader).status == .ok, "\(path) with a token")
+            }
+            for path in ["/healthz", "/readyz", "/metrics", "/openapi.yaml"] {
+                #expect(try await client.call(.get, path).status == .ok, "\(path)")
+            }
+        }
+    }
+
+    /// Malformed percent-encoding anywhere in the path or query is 400, never read as an empty segment (`latest`).
+    @Test(arguments: ["/api/v1/resources/tekton/task/git-clone/0.9%ff", "/api/v1/resources/tekton/task/git-clone/%zz",
+                      "/api/v1/resources/tekton/task/git-clone/%", "/api/v1/resources/tekton/task/git-clone/0.9%2",
+                      "/api/v1/search?q=git%zz", "/v1/resource/tekton/task/git-clone/%c3%28"])
+    func malformedEscapes(_ path: String) async throws {
+        let fixture = try await ServerFixture.make()
+        try await fixture.application().test(.router) { client in
+            let answer = try await client.call(.get, path)
+            #expect(answer.status == .badRequest && answer.errorCode == "bad_request", "\(path) → \(answer.status) \(answer.text)")
+            #expect(answer.json["error"]?["message"]?.stringValue?.contains("percent") == true)
+            // Well-formed escapes still read: ^0.9 and a space.
+            #expect(try await client.call(.get, "/api/v1/resources/tekton/task/git-clone/%5E0.9").status == .ok)
+            #expect(try await client.call(.get, "/api/v1/search?q=git%20clone").status == .ok)
+        }
+    }
+
+    /// A search's words and length are bounded with a 400 that names the limit; ties come back in one order.
+    @Test func searchIsBounded() async throws {
+        let fixture = try await ServerFixture.make()
+        try await fixture.application().test(.router) { client in
+            let words = (1...17).map { "w\($0)" }.joined(separator: "+")
+            let many = try await client.call(.get, "/api/v1/search?q=" + words)
+            #expect(many.status == .badRequest)
+            #expect(many.json["error"]?["message"] == "the search text has 17 words; at most 16 are accepted")
+            let long = try await client.call(.get, "/api/v1/search?q=" + String(repeating: "a", count: 257))
+            #expect(long.json["error"]?["message"] == "the search text has 257 characters; at most 256 are accepted")
+            #expect(try await client.call(.get, "/api/v1/search?q=" + (1...16).map { "w\($0)" }.joined(separator: "+")).status == .ok)
+        }
+        // A listing is all ties: by name, then kind, then namespace (payments' fork of task/git-clone before the
+        // organisation's), the same in every process.
+        let listed = try await fixture.store.search("", limit: 100).map { "\($0.name) \($0.kind.rawValue) \($0.namespace)" }
+        #expect(listed == ["git-clone stepaction tekton", "git-clone task payments", "git-clone task tekton",
+                           "ledger-close task payments", "route-plan task logistics"])
+    }
+
+    /// A department may not take a name the hub paths give the organisation, in any case.
+    @Test(arguments: ["tekton", "tekton-catalog-tasks", "tekton-catalog-pipelines", "tekton-catalog-stepactions"])
+    func reservedDepartmentNames(_ name: String) async throws {
+        let fixture = try await ServerFixture.make()
+        try await fixture.application().test(.router) { client in
+            let answer = try await client.call(.post, "/api/v1/departments", token: fixture.admin, body: #"{"name": "\#(name)"}"#)
+            #expect(answer.status == .badRequest)
+            #expect(answer.json["error"]?["message"]?.stringValue?.contains("reserved: the Tekton Hub paths give that name to the organisation namespace") == true)
+        }
+    }
+
+    /// Absolute links come from `--public-url`, a trusted `Host`, or the listening address — never from any `Host`.
+    @Test func linksIgnoreUntrustedHosts() async throws {
+        let fixture = try await ServerFixture.make()
+        let app = try await fixture.application {
+            $0.port = 8080
+            $0.trustedHosts = ["registry.example:8080"]
+        }
+        try await app.test(.router) { client in
+            let path = "/v1/resource/tekton/task/git-clone/0.9"
+            var links: [String] = []
+            for host in ["registry.example:8080", "REGISTRY.example:8080", "a@evil.example", "registry.example:9999"] {
+                links.append(try await client.call(.get, path, headers: ["Host": host]).json["data"]?["rawURL"]?.stringValue ?? "-")
+            }
+            #expect(links == ["http://registry.example:8080/v1/resource/tekton/task/git-clone/0.9/raw",
+                              "http://REGISTRY.example:8080/v1/resource/tekton/task/git-clone/0.9/raw",
+                              "http://127.0.0.1:8080/v1/resource/tekton/task/git-clone/0.9/raw",
+                              "http://127.0.0.1:8080/v1/resource/tekton/task/git-clone/0.9/raw"])
+        }
+        let behindProxy = try await fixture.application { $0.publicURL = "https://stepyard.example.com/" }
+        try await behindProxy.test(.router) { client in
+            let answer = try await client.call(.get, "/v1/resource/tekton/task/git-clone/0.9", headers: ["Host": "registry.example:8080"])
+            #expect(answer.json["data"]?["rawURL"] == "https://stepyard.example.com/v1/resource/tekton/task/git-clone/0.9/raw")
+        }
+    }
+
+    /// A verdict on a token lasts its lifetime, no longer: a revoked token is refused once it has passed (at once
+    /// with none), and an unknown token is remembered as unknown.
+    @Test func revocationTakesEffect() async throws {
+        let fixture = try await ServerFixture.make()
+        let created = try fixture.tokens.create(name: "Short Lived", role: .publisher, departments: [])
+        let verifier = TokenVerifier(tokens: fixture.tokens, state: ServerState(), lifetime: .zero)
+        #expect(try verifier.principal(authorization: "Bearer \(created.secret)").name == "Short Lived")
+        #expect(try fixture.tokens.revoke(id: created.token.id))
+        #expect(throws: APIError.self) { try verifier.principal(authorization: "Bearer \(created.secret)") }
+        #expect(TokenVerifier.defaultLifetime < .seconds(1))
+    }
+}
