@@ -86,7 +86,10 @@ struct AvailabilityTests {
             #expect(many.status == .badRequest)
             #expect(many.json["error"]?["message"] == "the search text has 17 words; at most 16 are accepted")
             let long = try await client.call(.get, "/api/v1/search?q=" + String(repeating: "a", count: 257))
-            #expect(long.json["error"]?["message"] == "the search text has 257 characters; at most 256 are accepted")
+            // The contract's maxLength speaks first over HTTP; the store's own limit is the same (the CLI meets it).
+            #expect(long.status == .badRequest && long.json["error"]?["details"]?["problems"]?[0]?["location"] == "query.q")
+            #expect(long.json["error"]?["message"]?.stringValue?.hasSuffix("is longer than the maximum length of 256 characters (it has 257)") == true)
+            #expect(throws: SearchTextError.self) { try SearchText(String(repeating: "a", count: SearchText.maxCharacters + 1)) }
             #expect(try await client.call(.get, "/api/v1/search?q=" + (1...16).map { "w\($0)" }.joined(separator: "+")).status == .ok)
         }
         // A listing is all ties: by name, then kind, then namespace (payments' fork of task/git-clone before the
@@ -94,6 +97,45 @@ struct AvailabilityTests {
         let listed = try await fixture.store.search("", limit: 100).map { "\($0.name) \($0.kind.rawValue) \($0.namespace)" }
         #expect(listed == ["git-clone stepaction tekton", "git-clone task payments", "git-clone task tekton",
                            "ledger-close task payments", "route-plan task logistics"])
+    }
+
+    /// Every limit `openapi.yaml` states is enforced before a handler runs: 400 naming where and what, every
+    /// problem listed, never a decoder's words; nothing written.
+    @Test(arguments: [
+        (HTTPRequest.Method.post, "/api/v1/resources/tekton/task/git-clone/0.9/deprecate", Optional(#"{"message": ""}"#),
+         "body/message: \"\" is shorter than the minimum length of 1 character (it has 0)"),
+        (.post, "/api/v1/resources/tekton/task/git-clone/0.9/deprecate", #"{"message": "\#(String(repeating: "m", count: 2001))"}"#,
+         "body/message: \"mmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmm... is longer than the maximum length of 2000 characters (it has 2001)"),
+        (.post, "/api/v1/resources/tekton/task/git-clone/0.9/deprecate", #"{"note": "x"}"#,
+         "body: missing required property \"message\""),
+        (.get, "/api/v1/search?kind=tasks", nil, "query.kind: \"tasks\" is not one of the allowed values: \"task\", \"pipeline\", \"stepaction\""),
+        (.get, "/api/v1/search?limit=0", nil, "query.limit: 0 is less than the minimum of 1"),
+        (.get, "/api/v1/search?limit=ten", nil, "query.limit: \"ten\" is not an integer"),
+        (.post, "/api/v1/departments", #"{"name": "\#(String(repeating: "d", count: 64))"}"#,
+         "body/name: \"\(String(repeating: "d", count: 64))\" is longer than the maximum length of 63 characters (it has 64)"),
+    ]) func contractLimits(_ method: HTTPRequest.Method, _ path: String, _ body: String?, _ first: String) async throws {
+        let fixture = try await ServerFixture.make()
+        let head = try await fixture.store.headCommit()
+        try await fixture.application().test(.router) { client in
+            let answer = try await client.call(method, path, token: fixture.admin, body: body)
+            #expect(answer.status == .badRequest)
+            #expect(answer.json["error"]?["message"] == .string("the request does not match the API: " + first), "\(answer.text.prefix(400))")
+        }
+        #expect(try await fixture.store.headCommit() == head)
+    }
+
+    /// A JSON body that does not parse is 400 with the parser's position (a trailing comma included), not the
+    /// words of a Swift decoder.
+    @Test(arguments: [#"{"message": "x",}"#, "", "[1, 2]", #"{"message": "x"} trailing"#])
+    func malformedJSON(_ body: String) async throws {
+        let fixture = try await ServerFixture.make()
+        try await fixture.application().test(.router) { client in
+            let answer = try await client.call(.post, "/api/v1/resources/tekton/task/git-clone/0.9/deprecate", token: fixture.admin, body: body)
+            #expect(answer.status == .badRequest, "\(body): \(answer.text)")
+            let message = answer.json["error"]?["message"]?.stringValue ?? ""
+            #expect(message.hasPrefix("the body is not valid JSON: ") || message.hasPrefix("the request does not match the API: body: "), "\(message)")
+            #expect(!message.contains("DecodingError") && !message.contains("Dictionary<"), "\(message)")
+        }
     }
 
     /// A department may not take a name the hub paths give the organisation, in any case.

@@ -52,6 +52,7 @@ public func buildApplication(store: Store, tokens: AccessTokens, configuration: 
     router.add(middleware: AuthMiddleware(verifier: verifier, admission: RequestAdmission(policy: context.policy), routes: routes,
                                          links: LinkBase(configuration: configuration)))
     router.add(middleware: BodyLimitMiddleware(limit: configuration.maxBodyBytes))
+    router.add(middleware: ContractMiddleware(contract: .shipped))
     try RegistryAPI(context: context).registerHandlers(on: router)
     for route in router.routes { routes.record(path: route.path.description, method: route.method) }
     let hotPath = ResolvedHotPath(cache: context.cache, state: state, policy: context.policy, verifier: verifier, logger: logger)
