@@ -92,15 +92,57 @@ struct ConnectionGuardTests {
         #expect(!channel.isActive)
     }
 
-    /// Once an answer has begun, a request that stalls is closed without a second answer.
-    @Test func stalledAfterAnswering() throws {
+    /// A request refused before its body arrived is told the connection closes; the body is drained for at most
+    /// the linger time (no 408 after an answer), or until it ends, and the connection then closes.
+    @Test(arguments: [false, true]) func refusedBodiesLinger(_ bodyEnds: Bool) throws {
         let channel = try Self.channel()
-        Self.send(channel, "PUT /x HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nabc")
+        Self.send(channel, "PUT /x HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc")
         channel.write(HTTPServerResponsePart.head(HTTPResponseHead(version: .http1_1, status: .unauthorized)), promise: nil)
         channel.writeAndFlush(HTTPServerResponsePart.end(nil), promise: nil)
-        #expect(try Self.answer(channel).status == "HTTP/1.1 401 Unauthorized")
-        channel.embeddedEventLoop.advanceTime(by: .seconds(6))
-        #expect(try Self.answer(channel).status.isEmpty)
-        #expect(!channel.isActive)
+        var bytes: [UInt8] = []
+        while let buffer = try channel.readOutbound(as: ByteBuffer.self) { bytes += Array(buffer.readableBytesView) }
+        #expect(String(decoding: bytes, as: UTF8.self).hasPrefix("HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n"))
+        #expect(channel.isActive)
+        if bodyEnds {
+            Self.send(channel, "defghij")
+            #expect(!channel.isActive)
+        } else {
+            channel.embeddedEventLoop.advanceTime(by: .milliseconds(1900))
+            #expect(channel.isActive)
+            channel.embeddedEventLoop.advanceTime(by: .milliseconds(200))
+            #expect(try Self.answer(channel).status.isEmpty)
+            #expect(!channel.isActive)
+        }
+    }
+
+    /// A request without a body answered with an error keeps its connection (keep-alive is for those).
+    @Test func errorsWithoutBodiesKeepTheConnection() throws {
+        let channel = try Self.channel()
+        Self.send(channel, "GET /x HTTP/1.1\r\nHost: x\r\n\r\n")
+        channel.write(HTTPServerResponsePart.head(HTTPResponseHead(version: .http1_1, status: .notFound)), promise: nil)
+        channel.writeAndFlush(HTTPServerResponsePart.end(nil), promise: nil)
+        #expect(try Self.answer(channel).status == "HTTP/1.1 404 Not Found")
+        channel.embeddedEventLoop.advanceTime(by: .seconds(60))
+        #expect(channel.isActive)
+    }
+
+    /// Past the limit, a new connection closes the longest idle one; when every other one is busy, itself.
+    @Test func registryEvictsTheLongestIdle() throws {
+        let registry = ConnectionRegistry(limit: 2)
+        let channels = (0..<4).map { _ in EmbeddedChannel() }
+        for channel in channels { try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 80)).wait() }
+        let first = registry.opened(channels[0])
+        let second = registry.opened(channels[1])
+        registry.busy(first)
+        registry.idle(first, channels[0])  // first is now idle more recently than second
+        _ = registry.opened(channels[2])
+        #expect(channels.map(\.isActive) == [true, false, true, true])
+        registry.closed(second)
+        // Both others busy: the newcomer is the one closed.
+        registry.busy(first)
+        registry.busy(2)
+        _ = registry.opened(channels[3])
+        #expect(channels.map(\.isActive) == [true, false, true, false])
+        #expect(registry.count == 3)  // the newcomer's close is counted when its close future completes
     }
 }

@@ -26,7 +26,7 @@ struct ServeCommand: OutputCommand {
     @Option(name: .long, help: "A Host header value absolute links may be built from (repeatable); others get links to --public-url or the listening address.")
     var trustedHost: [String] = []
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel: String = "info"
-    @Option(name: .long, help: "Connections open at once; past it new ones wait to be accepted (default \(ServerConfiguration().maxConnections)).")
+    @Option(name: .long, help: "Connections open at once; past it a new one closes the longest idle (default \(ServerConfiguration().maxConnections)).")
     var maxConnections: Int?
     @Option(name: .long, help: "Seconds a connection may stay without a request before it is closed (default \(ServerConfiguration().idleTimeout.components.seconds)).")
     var idleTimeout: Int?

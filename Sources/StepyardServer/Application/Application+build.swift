@@ -62,7 +62,7 @@ public func buildApplication(store: Store, tokens: AccessTokens, configuration: 
     var app = Application(router: HeadResponderBuilder(router: ResolvedHotPathBuilder(router: router, hotPath: hotPath)),
                           server: .stepyard(hotPath: hotPath, serverName: serverName, configuration: configuration),
                           configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: serverName,
-                                               backlog: 1024, availableConnectionsDelegate: .maximum(configuration.maxConnections, logger: logger)),
+                                               backlog: 1024),
                           logger: logger)
     app.addServices(watcher)
     return app

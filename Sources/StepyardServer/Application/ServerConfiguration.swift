@@ -13,7 +13,7 @@ public struct ServerConfiguration: Sendable {
     public var watchInterval: Duration = .seconds(1)
     /// The resolved templates kept in memory.
     public var resolvedCacheEntries: Int = 2048
-    /// Connections open at once; past it the server stops accepting until some close (they wait in the backlog).
+    /// Connections open at once; past it each new one closes the longest idle (or itself, when none is idle).
     public var maxConnections: Int = 2048
     /// How long a connection may stay without a request (or trickle a request's head) before it is closed.
     public var idleTimeout: Duration = .seconds(30)

@@ -31,17 +31,32 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
 
     private let limits: ConnectionLimits
     private let progress: RequestProgress
+    /// The server's connections, told when this one is busy or idle (the longest idle is evicted past the limit).
+    private let registry: ConnectionRegistry?
+    private let id: Int
     /// A request's head has arrived and its end has not.
     private var reading = false
+    /// The request being read announced a body (`Content-Length` above zero, or chunked).
+    private var expectsBody = false
     /// Whether an answer to the request being read has begun (then a deadline closes without a 408).
     private var answering = false
+    /// The answer refused the request before its body arrived: the connection closes once the body has been
+    /// drained or `lingerTimeout` has passed, whichever is first (the client can read its answer either way).
+    private var lingering = false
+    /// Whether the answer to the request being read has been written whole.
+    private var answered = false
     /// This connection was answered here and is closing: nothing more is passed on.
     private var closing = false
     private var deadline: Scheduled<Void>?
 
-    init(limits: ConnectionLimits, progress: RequestProgress) {
+    /// How long the body of a refused request is drained before its connection closes.
+    static let lingerTimeout: TimeAmount = .seconds(2)
+
+    init(limits: ConnectionLimits, progress: RequestProgress, registry: ConnectionRegistry? = nil, id: Int = 0) {
         self.limits = limits
         self.progress = progress
+        self.registry = registry
+        self.id = id
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -51,10 +66,12 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
         case .head(let head):
             reading = true
             answering = false
-            let deadlineAt = limits.requestTimeout
-            deadline = context.eventLoop.assumeIsolated().scheduleTask(in: deadlineAt) { [weak self] in
-                self?.requestTimedOut(context: context)
-            }
+            answered = false
+            lingering = false
+            expectsBody = head.headers.contains(name: "transfer-encoding")
+                || head.headers.first(name: "content-length").flatMap { Int($0) }.map { $0 > 0 } == true
+            registry?.busy(id)
+            schedule(limits.requestTimeout, context: context)
             if head.uri.utf8.count > limits.maxURIBytes {
                 refuse(context: context, status: .uriTooLong, code: "uri_too_long",
                        message: "the request target is \(head.uri.utf8.count) bytes; this server accepts at most \(limits.maxURIBytes)")
@@ -73,13 +90,56 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
             progress.requestEnded()
             deadline?.cancel()
             deadline = nil
+            if lingering && answered {
+                closing = true
+                context.close(promise: nil)
+                return
+            }
         }
         context.fireChannelRead(data)
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if case .head = unwrapOutboundIn(data) { answering = true }
-        context.write(data, promise: promise)
+        switch unwrapOutboundIn(data) {
+        case .head(var head):
+            answering = true
+            // A refusal while the body is still coming: say the connection closes, and stop waiting for the body
+            // after a short drain rather than the whole request timeout.
+            if reading && expectsBody && head.status.code >= 400 {
+                lingering = true
+                head.headers.replaceOrAdd(name: "Connection", value: "close")
+                schedule(Self.lingerTimeout, context: context)
+                context.write(wrapOutboundOut(.head(head)), promise: promise)
+                return
+            }
+            context.write(data, promise: promise)
+        case .body:
+            context.write(data, promise: promise)
+        case .end:
+            answered = true
+            guard lingering else {
+                if !reading { registry?.idle(id, context.channel) }
+                context.write(data, promise: promise)
+                return
+            }
+            // Drained already: close once the answer is out; else the drain's end (or the linger deadline) closes.
+            guard !reading else {
+                context.write(data, promise: promise)
+                return
+            }
+            closing = true
+            let written = promise ?? context.eventLoop.makePromise()
+            written.futureResult.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+            context.write(data, promise: written)
+        }
+    }
+
+    /// (Re)arms the one deadline of the request being read.
+    private func schedule(_ delay: TimeAmount, context: ChannelHandlerContext) {
+        deadline?.cancel()
+        deadline = context.eventLoop.assumeIsolated().scheduleTask(in: delay) { [weak self] in
+            self?.requestTimedOut(context: context)
+        }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {

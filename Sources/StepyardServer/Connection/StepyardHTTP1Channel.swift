@@ -11,12 +11,14 @@ import NIOHTTPTypesHTTP1
 /// `RequestLineTracker` → NIO's decoder → `ConnectionGuardHandler` → `ResolvedHotPathHandler` → Hummingbird
 ///
 /// The guard holds each connection to the server's limits; the hot path answers repeated resolved-template GETs on
-/// the event loop. Hummingbird's own idle timeout closes connections that send nothing (or trickle a request's head).
+/// the event loop. Hummingbird's own idle timeout closes connections that send nothing (or trickle a request's head);
+/// `ConnectionRegistry` keeps their number within `--max-connections` by closing the longest idle.
 struct StepyardHTTP1Channel: ServerChildChannel {
     let base: HTTP1Channel
     let hotPath: ResolvedHotPath
     let serverName: String?
     let limits: ConnectionLimits
+    let registry: ConnectionRegistry
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<HTTP1Channel.Value> {
         base.setup(channel: channel, logger: logger).flatMapThrowing { value in
@@ -25,7 +27,10 @@ struct StepyardHTTP1Channel: ServerChildChannel {
             let decoder = try operations.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
             try operations.addHandler(RequestLineTracker(progress: progress), position: .before(decoder))
             let conversion = try operations.handler(type: HTTP1ToHTTPServerCodec.self)
-            try operations.addHandler(ConnectionGuardHandler(limits: limits, progress: progress), position: .before(conversion))
+            let id = registry.opened(channel)
+            channel.closeFuture.whenComplete { _ in registry.closed(id) }
+            try operations.addHandler(ConnectionGuardHandler(limits: limits, progress: progress, registry: registry, id: id),
+                                      position: .before(conversion))
             try operations.addHandler(ResolvedHotPathHandler(hotPath: hotPath, serverName: serverName), position: .before(conversion))
             return value
         }
@@ -45,11 +50,12 @@ extension HTTPServerBuilder {
         let decoder = HTTP1Channel.Configuration.DecoderConfiguration(maxHeaderFieldSize: max(configuration.maxURIBytes, configuration.maxHeaderBytes) + 1024,
                                                                       maxHeaderListSize: configuration.maxURIBytes + configuration.maxHeaderBytes + 1024,
                                                                       maxHeaderFieldCount: 1000)
+        let registry = ConnectionRegistry(limit: configuration.maxConnections)
         return HTTPServerBuilder { responder in
             StepyardHTTP1Channel(base: HTTP1Channel(responder: responder,
                                                     configuration: .init(idleTimeout: TimeAmount(configuration.idleTimeout),
                                                                          httpDecoderConfiguration: decoder)),
-                                 hotPath: hotPath, serverName: serverName, limits: limits)
+                                 hotPath: hotPath, serverName: serverName, limits: limits, registry: registry)
         }
     }
 }
