@@ -180,9 +180,12 @@ struct AvailabilityTests {
         let fixture = try await ServerFixture.make()
         let created = try fixture.tokens.create(name: "Short Lived", role: .publisher, departments: [])
         let verifier = TokenVerifier(tokens: fixture.tokens, state: ServerState(), lifetime: .zero)
-        #expect(try verifier.principal(authorization: "Bearer \(created.secret)").name == "Short Lived")
+        #expect(try await verifier.principal(authorization: "Bearer \(created.secret)").name == "Short Lived")
         #expect(try fixture.tokens.revoke(id: created.token.id))
-        #expect(throws: APIError.self) { try verifier.principal(authorization: "Bearer \(created.secret)") }
+        await #expect(throws: APIError.self) { try await verifier.principal(authorization: "Bearer \(created.secret)") }
+        // Remembered verdicts only (what the connection pipeline uses): none for a token never looked up.
+        #expect(verifier.remembered(authorization: "Bearer sy_" + String(repeating: "0", count: 64)) == nil)
+        #expect(try verifier.remembered(authorization: nil)?.get() == .anonymous)
         #expect(TokenVerifier.defaultLifetime < .seconds(1))
     }
 }

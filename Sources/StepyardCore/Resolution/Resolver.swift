@@ -12,6 +12,13 @@ public struct LockEntry: Sendable, Hashable, Codable, Comparable, CustomStringCo
     }
 
     public var description: String { "\(reference) \(digest)" }
+
+    /// The resource without namespace or version: `task/go` (what a reference names in any namespace).
+    public var resource: String {
+        let path = reference.split(separator: "@", maxSplits: 1).first ?? ""
+        return path.split(separator: "/").suffix(2).joined(separator: "/")
+    }
+
     public static func < (a: LockEntry, b: LockEntry) -> Bool { (a.reference, a.digest) < (b.reference, b.digest) }
 }
 

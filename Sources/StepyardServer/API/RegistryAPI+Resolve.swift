@@ -18,14 +18,19 @@ extension RegistryAPI {
         } else {
             let ref = try readable(path.namespace, path.kind, path.name, version: path.version)
             ServerMetrics.resolveCacheMisses.increment()
-            let department = path.namespace == organisation ? nil : path.namespace
-            let (resolved, notices) = try await call { store throws(StoreError) in
-                let resolved = try await store.resolve(ref, department: department)
-                return (resolved, try await store.lifecycleNotices(resolved.lock))
+            // Many requests missing one key at once (after a commit that changed what it uses) resolve it once.
+            entry = try await context.cache.flights.run("\(generation) \(key)") {
+                let department = path.namespace == organisation ? nil : path.namespace
+                let (resolved, notices) = try await call { store throws(StoreError) in
+                    let resolved = try await store.resolve(ref, department: department)
+                    return (resolved, try await store.lifecycleNotices(resolved.lock))
+                }
+                let body = json ? resolved.document.serializedBytes(pretty: true) + [0x0A] : Array(resolved.yaml.utf8)
+                let uses = Set(([ref.kind.rawValue + "/" + ref.name] + resolved.lock.map(\.resource)))
+                let entry = ResolvedCache.Entry(body: body, etag: Self.etag(resolved.digest), lifecycle: lifecycleFields(notices), uses: uses)
+                context.cache.store(entry, for: key, generation: generation)
+                return entry
             }
-            let body = json ? resolved.document.serializedBytes(pretty: true) + [0x0A] : Array(resolved.yaml.utf8)
-            entry = ResolvedCache.Entry(body: body, etag: Self.etag(resolved.digest), lifecycle: lifecycleFields(notices))
-            context.cache.store(entry, for: key, generation: generation)
         }
         if !entry.lifecycle.isEmpty { RequestState.current.record?.lifecycleFields = entry.lifecycle }
         if Self.matches(input.headers.ifNoneMatch, entry.etag) { return .notModified(.init(headers: .init(eTag: entry.etag))) }

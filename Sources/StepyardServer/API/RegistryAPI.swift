@@ -110,7 +110,7 @@ extension RegistryAPI {
     /// After a write: the served generation moves at once (the watcher would notice within its interval).
     func wrote() async {
         let departments = (try? await store.departments().map(\.name)) ?? Array(context.state.snapshot.departments)
-        context.state.update(commit: try? await store.indexedCommit(), departments: departments)
+        await context.state.serve(commit: try? await store.indexedCommit(), departments: departments, store: store, cache: context.cache)
     }
 }
 

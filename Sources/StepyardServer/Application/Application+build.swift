@@ -33,10 +33,11 @@ struct ServerContext: Sendable {
 public func buildApplication(store: Store, tokens: AccessTokens, configuration: ServerConfiguration,
                              logger: Logger) async throws -> some ApplicationProtocol {
     let state = ServerState()
-    let watcher = IndexWatcher(store: store, state: state, interval: configuration.watchInterval, logger: logger)
+    let cache = ResolvedCache(capacity: configuration.resolvedCacheEntries)
+    let watcher = IndexWatcher(store: store, state: state, cache: cache, interval: configuration.watchInterval, logger: logger)
     await watcher.check(countRefused: true)
     let context = ServerContext(store: store, tokens: tokens, configuration: configuration, state: state,
-                                cache: ResolvedCache(capacity: configuration.resolvedCacheEntries),
+                                cache: cache,
                                 policy: AccessPolicy(organisation: store.organisation, anonymousRead: configuration.anonymousRead),
                                 logger: logger)
     _ = ServerMetrics.registry
@@ -57,9 +58,9 @@ public func buildApplication(store: Store, tokens: AccessTokens, configuration: 
     for route in router.routes { routes.record(path: route.path.description, method: route.method) }
     let hotPath = ResolvedHotPath(cache: context.cache, state: state, policy: context.policy, verifier: verifier, logger: logger)
     let serverName = "stepyard"
-    // The hot path twice: in each connection's pipeline (no per-request task), and in front of the router for
-    // the requests the pipeline passes on.
-    var app = Application(router: HeadResponderBuilder(router: ResolvedHotPathBuilder(router: router, hotPath: hotPath)),
+    // Cached repeats of the resolved GET are answered in each connection's pipeline (no per-request task); the
+    // rest — misses, JSON, requests the pipeline passes on — by the route, which fills the cache.
+    var app = Application(router: HeadResponderBuilder(router: router),
                           server: .stepyard(hotPath: hotPath, serverName: serverName, configuration: configuration),
                           configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: serverName,
                                                backlog: 1024),

@@ -1,10 +1,11 @@
 import Foundation
+import NIOPosix
 import Synchronization
 import StepyardStore
 
 /// Turns an `Authorization` header into a caller. Tokens are remembered for a quarter of a second — known ones and
 /// unknown ones alike — so a request costs a dictionary lookup, a flood of made-up tokens costs one token-file lookup
-/// per token and lifetime, and a token revoked with the CLI stops working within that time.
+/// per token and lifetime (on the blocking-I/O pool), and a token revoked with the CLI stops working within that time.
 final class TokenVerifier: Sendable {
     private struct Remembered {
         /// `nil` for a token the store does not know (unknown or revoked).
@@ -28,32 +29,46 @@ final class TokenVerifier: Sendable {
         self.lifetime = lifetime
     }
 
-    /// The caller, anonymous without a header.
+    /// The caller, anonymous without a header. A token without a verdict in memory is looked up in the token file on
+    /// NIO's blocking-I/O pool, never on the event loop (the file may be locked by a CLI writing to it).
     /// - Throws: `APIError` 401 for a malformed header, an unknown or revoked token, or one naming a department that no
     ///   longer exists.
-    func principal(authorization: String?) throws(APIError) -> Principal {
-        guard let authorization else { return .anonymous }
+    func principal(authorization: String?) async throws(APIError) -> Principal {
+        if let verdict = remembered(authorization: authorization) { return try verdict.get() }
+        guard let authorization, let secret = Self.bearerSecret(authorization) else {
+            throw .unauthorized("the Authorization header must read `Bearer <token>`")
+        }
+        let tokens = self.tokens
+        let token: AccessToken?
+        do {
+            token = try await NIOThreadPool.singleton.runIfActive { try tokens.lookup(secret: secret) }
+        } catch {
+            throw .internalError
+        }
+        let fresh = Remembered(principal: token.map(Principal.init), departments: token?.departments ?? [], until: ContinuousClock.now + lifetime)
+        memory.withLock { memory in
+            if memory.count > 10_000 { memory.removeAll() }
+            memory[authorization] = fresh
+        }
+        return try verdict(fresh).get()
+    }
+
+    /// The verdict on a caller from memory alone (the connection pipeline's hot path cannot wait for a lookup):
+    /// `nil` when the token has none yet, or it has expired.
+    func remembered(authorization: String?) -> Result<Principal, APIError>? {
+        guard let authorization else { return .success(.anonymous) }
         let now = ContinuousClock.now
         // Remembered by the header as sent, so a known caller costs one lookup and no parsing.
-        var remembered = memory.withLock { $0[authorization].flatMap { $0.until > now ? $0 : nil } }
-        if remembered == nil {
-            guard let secret = Self.bearerSecret(authorization) else {
-                throw .unauthorized("the Authorization header must read `Bearer <token>`")
-            }
-            let token: AccessToken?
-            do { token = try tokens.lookup(secret: secret) } catch { throw .internalError }
-            let fresh = Remembered(principal: token.map(Principal.init), departments: token?.departments ?? [], until: now + lifetime)
-            memory.withLock { memory in
-                if memory.count > 10_000 { memory.removeAll() }
-                memory[authorization] = fresh
-            }
-            remembered = fresh
-        }
-        guard let remembered, let principal = remembered.principal else { throw .unauthorized("the token is not valid (unknown or revoked)") }
+        guard let remembered = memory.withLock({ $0[authorization].flatMap { $0.until > now ? $0 : nil } }) else { return nil }
+        return verdict(remembered)
+    }
+
+    private func verdict(_ remembered: Remembered) -> Result<Principal, APIError> {
+        guard let principal = remembered.principal else { return .failure(.unauthorized("the token is not valid (unknown or revoked)")) }
         if !remembered.departments.isEmpty, let gone = state.missingDepartment(among: remembered.departments) {
-            throw .unauthorized("the token belongs to department \"\(gone)\", which no longer exists")
+            return .failure(.unauthorized("the token belongs to department \"\(gone)\", which no longer exists"))
         }
-        return principal
+        return .success(principal)
     }
 
     /// The token of `Bearer <token>` (scheme in any case, spaces around the token ignored), or `nil`.

@@ -2,10 +2,15 @@ import HTTPTypes
 import NIOCore
 import Synchronization
 
-/// Resolved templates (and other derived answers) as sent, keyed by what was asked and the repository state
-/// (generation) they were computed from: a repeated GET costs a lookup. A new commit empties it.
+/// Resolved templates as sent, keyed by what was asked (`{ns}/{kind}/{name}/{version}` and the format), each
+/// remembering the resources that went into it (its root and every entry of its lock, by `kind/name`) and the
+/// repository state (generation) it is valid for: a repeated GET costs a lookup.
 ///
-/// Below it, the store keeps parsed documents by content digest, so a miss after a commit only re-resolves.
+/// When the served commit moves, only the entries that used a resource the commit changed are dropped (a new
+/// version, a yank, a department's own resource of that name: anything that could change what a reference
+/// selects); the rest carry over to the new generation. A publish of an unrelated resource leaves the cache warm.
+///
+/// Below it, the store keeps parsed documents by content digest, so a miss only re-resolves.
 final class ResolvedCache: Sendable {
     struct Entry: Sendable {
         var body: [UInt8]
@@ -14,12 +19,15 @@ final class ResolvedCache: Sendable {
         var etag: String
         /// `Deprecation`, `Link` and `Warning` fields when a version it was resolved from is deprecated or yanked.
         var lifecycle: [HTTPField]
+        /// The resources it was resolved from, as `kind/name` (any namespace).
+        var uses: Set<String>
 
-        init(body: [UInt8], etag: String, lifecycle: [HTTPField] = []) {
+        init(body: [UInt8], etag: String, lifecycle: [HTTPField] = [], uses: Set<String> = []) {
             self.body = body
             self.buffer = ByteBuffer(bytes: body)
             self.etag = etag
             self.lifecycle = lifecycle
+            self.uses = uses
         }
     }
 
@@ -34,32 +42,65 @@ final class ResolvedCache: Sendable {
     static let jsonSuffix = "|json"
 
     private struct Storage {
-        var generation: UInt64 = 0
-        var entries: [String: Entry] = [:]
+        var entries: [String: (generation: UInt64, entry: Entry)] = [:]
     }
 
     private let storage = Mutex(Storage())
     private let capacity: Int
+    /// Misses being resolved, so that many requests missing the same key at once resolve it once.
+    let flights = SingleFlight<Entry>()
 
     init(capacity: Int) {
         self.capacity = capacity
     }
 
+    /// The entry for `key` if it is valid in `generation`.
     func lookup(_ key: String, generation: UInt64) -> Entry? {
         storage.withLock { storage in
-            guard storage.generation == generation else { return nil }
-            return storage.entries[key]
+            guard let stored = storage.entries[key], stored.generation == generation else { return nil }
+            return stored.entry
         }
     }
 
     func store(_ entry: Entry, for key: String, generation: UInt64) {
         storage.withLock { storage in
-            if storage.generation != generation {
-                guard generation > storage.generation else { return }
-                storage = Storage(generation: generation)
-            }
+            if let existing = storage.entries[key], existing.generation > generation { return }
             if storage.entries.count >= capacity { storage.entries.removeAll(keepingCapacity: true) }
-            storage.entries[key] = entry
+            storage.entries[key] = (generation, entry)
         }
     }
+
+    /// The served commit moved from generation `old` to `new`, changing the resources in `changed` (`kind/name`;
+    /// `nil` when unknown: everything goes). Entries of `old` that used none of them are valid in `new`.
+    func advance(from old: UInt64, to new: UInt64, changed: Set<String>?) {
+        storage.withLock { storage in
+            storage.entries = storage.entries.filter { _, stored in
+                stored.generation == new || (stored.generation == old && changed.map { stored.entry.uses.isDisjoint(with: $0) } ?? false)
+            }.mapValues { (new, $0.entry) }
+        }
+    }
+
+    /// How many entries are valid in `generation` (tests, metrics).
+    func count(generation: UInt64) -> Int {
+        storage.withLock { $0.entries.values.filter { $0.generation == generation }.count }
+    }
+}
+
+/// Runs one computation per key at a time: callers asking for a key already being computed wait for that result.
+actor SingleFlight<Value: Sendable> {
+    private var running: [String: (task: Task<Value, any Error>, waiting: Int)] = [:]
+
+    func run(_ key: String, _ work: @escaping @Sendable () async throws -> Value) async throws -> Value {
+        if let flight = running[key] {
+            running[key]?.waiting += 1
+            return try await flight.task.value
+        }
+        let task = Task { try await work() }
+        running[key] = (task, 0)
+        defer { running[key] = nil }
+        return try await task.value
+    }
+
+    /// How many callers wait for the computation of `key` besides the one that started it; `nil` when none runs.
+    func waiting(for key: String) -> Int? { running[key]?.waiting }
 }

@@ -6,36 +6,13 @@ import Logging
 import NIOHTTP1
 
 /// The composer's hot path: a repeated `GET /api/v1/resources/{ns}/{kind}/{name}/{version}/resolved` answered from
-/// `ResolvedCache` before routing, in one step instead of a middleware chain — with the same bearer-token check and
+/// `ResolvedCache` in the connection's pipeline (`ResolvedHotPathHandler`), with the same bearer-token check and
 /// access rule, the same request id, access-log line and metrics series (`hb.requests`,
-/// `http.server.request.duration` for the route) as the full path.
+/// `http.server.request.duration` for the route) as the route.
 ///
-/// It answers only what the generated handler already answered for the same key in the same repository state (same
-/// bytes, same `ETag`, same `304`), and hands everything else to the router untouched: misses, JSON, encoded path
-/// segments, missing or bad tokens, callers who may not read the namespace, any other route.
-struct ResolvedHotPathBuilder<Builder: HTTPResponderBuilder>: HTTPResponderBuilder where Builder.Responder.Context: RequestContext {
-    let router: Builder
-    let hotPath: ResolvedHotPath
-
-    func buildResponder() -> ResolvedHotPathResponder<Builder.Responder> {
-        ResolvedHotPathResponder(inner: router.buildResponder(), hotPath: hotPath)
-    }
-}
-
-struct ResolvedHotPathResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Context: RequestContext {
-    typealias Context = Inner.Context
-    let inner: Inner
-    let hotPath: ResolvedHotPath
-
-    @Sendable func respond(to request: Request, context: Context) async throws -> Response {
-        if request.method == .get, let path = request.head.path, let fields = ResolvedHotPath.Fields(request.headers),
-           let reply = hotPath.answer(path: path, fields: fields) {
-            return reply.response
-        }
-        return try await inner.respond(to: request, context: context)
-    }
-}
-
+/// It answers only what the route already answered for the same key in the same repository state (same bytes, same
+/// `ETag`, same `304`), and leaves everything else to the route untouched: misses, JSON, encoded path segments,
+/// tokens it has no verdict on yet, callers who may not read the namespace, any other request.
 /// What the hot path needs, built once per application.
 struct ResolvedHotPath: Sendable {
     static let route = "/api/v1/resources/{namespace}/{kind}/{name}/{version}/resolved"
@@ -75,17 +52,6 @@ struct ResolvedHotPath: Sendable {
         /// The entry's lifecycle fields (`LifecycleHeaders`).
         var lifecycle: [HTTPField] = []
 
-        /// As a Hummingbird response (the router-side path).
-        var response: Response {
-            var headers = HTTPFields()
-            headers.reserveCapacity(4)
-            headers[.eTag] = etag
-            headers[RequestIDs.header] = requestID
-            for field in lifecycle { headers.append(field) }
-            if notModified { return Response(status: .notModified, headers: headers) }
-            headers[.contentType] = ResolvedHotPath.contentType
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
-        }
     }
 
     static let contentType = "application/yaml"
@@ -97,7 +63,7 @@ struct ResolvedHotPath: Sendable {
     func answer(path: String, fields: Fields) -> Reply? {
         guard !fields.wantsJSON, let target = Self.target(path) else { return nil }
         let started = DispatchTime.now().uptimeNanoseconds
-        guard let principal = try? verifier.principal(authorization: fields.authorization),
+        guard case .success(let principal)? = verifier.remembered(authorization: fields.authorization),
               policy.canRead(target.namespace, principal),
               let entry = cache.lookup(target.key, generation: state.generation) else { return nil }
         ServerMetrics.resolveCacheHits.increment()
@@ -155,22 +121,6 @@ struct ResolvedHotPath: Sendable {
         var requestID: String?
         /// `Accept` mentions JSON: the handler ranks media types, so the router answers.
         var wantsJSON = false
-
-        init?(_ headers: HTTPFields) {
-            var accept: String?
-            for field in headers {
-                let name: Name
-                switch field.name {
-                case .authorization: name = .authorization
-                case .ifNoneMatch: name = .ifNoneMatch
-                case .accept: name = .accept
-                case RequestIDs.header: name = .requestID
-                default: continue
-                }
-                guard record(name, field.value, accept: &accept) else { return nil }
-            }
-            wantsJSON = accept.map(Self.mentionsJSON) ?? false
-        }
 
         /// From NIO's HTTP/1 headers, whose names keep the client's spelling.
         init?(_ headers: HTTPHeaders) {

@@ -12,7 +12,7 @@ struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var state = RequestState.current
-        state.principal = try verifier.principal(authorization: request.headers[.authorization])
+        state.principal = try await verifier.principal(authorization: request.headers[.authorization])
         // A path no route serves with this method gets its 404 or 405 (from the router, through `ErrorMiddleware`) first.
         let method = request.method == .head ? .get : request.method
         guard routes.methods(for: request.uri.path).contains(method) else { throw HTTPError(.notFound) }

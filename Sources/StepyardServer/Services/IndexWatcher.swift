@@ -7,6 +7,8 @@ import StepyardStore
 struct IndexWatcher: Service {
     let store: Store
     let state: ServerState
+    /// Resolved templates, kept across commits that do not touch what they used.
+    let cache: ResolvedCache
     let interval: Duration
     let logger: Logger
 
@@ -44,7 +46,7 @@ struct IndexWatcher: Service {
             ServerMetrics.indexBehind.record(0)
             if countRefused { ServerMetrics.refusedVersions.record(Double(try await store.refused().count)) }
             let departments = try await store.departments().map(\.name)
-            if state.update(commit: indexed, departments: departments) {
+            if await state.serve(commit: indexed, departments: departments, store: store, cache: cache) {
                 logger.debug("serving a new commit", metadata: ["stepyard.commit": .string(head ?? "-")])
             }
         } catch {

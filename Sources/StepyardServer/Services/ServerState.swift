@@ -1,3 +1,4 @@
+import StepyardStore
 import Synchronization
 
 /// What the server knows about its store between requests: the repository state it serves (a generation that moves
@@ -22,18 +23,36 @@ final class ServerState: Sendable {
     }
     var generation: UInt64 { state.withLock { $0.generation } }
 
-    /// Records the commit the index now reflects; returns whether it moved.
+    /// A change of what is served: the commit and generation before, the generation after.
+    struct Move: Sendable {
+        var commit: String?
+        var generation: UInt64
+        var newGeneration: UInt64
+    }
+
+    /// Records the commit the index now reflects; returns the move, `nil` when nothing moved.
     @discardableResult
-    func update(commit: String?, departments: [String]) -> Bool {
+    func update(commit: String?, departments: [String]) -> Move? {
         state.withLock { snapshot in
-            let moved = snapshot.commit != commit || snapshot.departments != Set(departments)
-            if moved {
-                snapshot.generation &+= 1
-                snapshot.commit = commit
-                snapshot.departments = Set(departments)
-            }
             snapshot.ready = true
-            return moved
+            guard snapshot.commit != commit || snapshot.departments != Set(departments) else { return nil }
+            let move = Move(commit: snapshot.commit, generation: snapshot.generation, newGeneration: snapshot.generation &+ 1)
+            snapshot.generation = move.newGeneration
+            snapshot.commit = commit
+            snapshot.departments = Set(departments)
+            return move
         }
+    }
+}
+
+extension ServerState {
+    /// Serves `commit` from now on, keeping the resolved templates that used nothing the move changed.
+    /// - Returns: whether anything moved.
+    @discardableResult
+    func serve(commit: String?, departments: [String], store: Store, cache: ResolvedCache) async -> Bool {
+        guard let move = update(commit: commit, departments: departments) else { return false }
+        let changed = move.commit == commit ? [] : await store.changedResources(from: move.commit, to: commit)
+        cache.advance(from: move.generation, to: move.newGeneration, changed: changed)
+        return true
     }
 }

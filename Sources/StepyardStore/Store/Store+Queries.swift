@@ -126,6 +126,21 @@ extension Store {
         try read { db in try IndexDatabase.indexedCommit(db) }
     }
 
+    /// The resources (`kind/name`, any namespace) with a version added, changed or removed between two commits of
+    /// `main`, or `nil` when that cannot be told cheaply (no old commit, history rewritten, an unknown commit): what a
+    /// cache of resolved templates must forget when the served commit moves.
+    public func changedResources(from old: String?, to new: String?) -> Set<String>? {
+        guard let old = old.flatMap(ObjectID.init(hex:)), let new = new.flatMap(ObjectID.init(hex:)),
+              (try? git.isAncestor(old, of: new)) == true, let paths = try? git.changedPaths(from: old, to: new) else { return nil }
+        var changed: Set<String> = []
+        for path in paths {
+            if case .version(let key, _) = RepositoryLayout.entry(for: path, organisation: organisation) {
+                changed.insert("\(key.kind.rawValue)/\(key.name)")
+            }
+        }
+        return changed
+    }
+
     /// Version folders in git that the gate refuses (they arrived by git, not through publish): not served, each
     /// with its reason, in path order; empty once later commits fix or remove them.
     public func refused() throws(StoreError) -> [RefusedVersion] {

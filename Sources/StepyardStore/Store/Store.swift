@@ -25,6 +25,10 @@ public actor Store {
     /// Parsed resources by digest, for resolution.
     let documents = DocumentCache()
     static let branch = "refs/heads/main"
+    /// Where the store's work runs: a queue of its own, off the server's event loops (`StoreExecutor`).
+    private nonisolated let executor = StoreExecutor(label: "stepyard.store")
+
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
     private init(directory: URL, settings: Settings, git: GitRepository, index: IndexDatabase) {
         self.directory = directory
