@@ -138,6 +138,26 @@ struct AvailabilityTests {
         }
     }
 
+    /// What the generated layer could not decode is said in plain words, with where, never a decoder's text.
+    @Test func decoderErrorsInPlainWords() {
+        struct Key: CodingKey {
+            var stringValue: String
+            var intValue: Int?
+            init(_ name: String) { stringValue = name }
+            init?(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { stringValue = "\(intValue)"; self.intValue = intValue }
+        }
+        let path: [any CodingKey] = [Key("values"), Key(intValue: 2)!]
+        let cases: [(DecodingError, String)] = [
+            (.keyNotFound(Key("to"), .init(codingPath: [], debugDescription: "No value associated with key")), "to is missing"),
+            (.typeMismatch(Int.self, .init(codingPath: path, debugDescription: "Expected to decode Int but found a string")),
+             "values[2] has a value of the wrong type"),
+            (.dataCorrupted(.init(codingPath: [], debugDescription: "The given data was not valid JSON.")), "the body holds a value that cannot be read"),
+            (.valueNotFound(String.self, .init(codingPath: [Key("name")], debugDescription: "")), "name is missing or null"),
+        ]
+        for (error, words) in cases { #expect(ErrorMiddleware<BasicRequestContext>.reason(error) == words) }
+    }
+
     /// A department may not take a name the hub paths give the organisation, in any case.
     @Test(arguments: ["tekton", "tekton-catalog-tasks", "tekton-catalog-pipelines", "tekton-catalog-stepactions"])
     func reservedDepartmentNames(_ name: String) async throws {

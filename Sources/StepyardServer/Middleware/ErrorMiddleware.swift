@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import Logging
 import OpenAPIRuntime
@@ -35,7 +36,7 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         case let error as ServerError:
             if let underlying = error.underlyingError as? APIError { return map(underlying, request: request) }
             // The generated layer could not read the request: a missing or malformed parameter or body.
-            return .badRequest("the request does not match the API (\(error.operationID)): \(Self.reason(error.underlyingError))")
+            return .badRequest("the request does not match the API (\(error.operationID)): \(Self.reason(error.underlyingError)); see /openapi.yaml")
         case let error as HTTPError:
             switch error.status {
             case .notFound: return .notFound("no route \(request.method) \(request.uri.path); see /openapi.yaml")
@@ -52,9 +53,20 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         }
     }
 
-    private static func reason(_ error: any Error) -> String {
-        let text = String(describing: error)
-        return text.count > 300 ? String(text.prefix(300)) + "…" : text
+    /// What the generated layer could not read, in a person's words: where (the coding path) and what kind of
+    /// problem, never a decoder's or a Swift type's name.
+    static func reason(_ error: any Error) -> String {
+        guard let error = error as? DecodingError else { return "a parameter or the body could not be read" }
+        func place(_ path: [any CodingKey]) -> String {
+            path.isEmpty ? "the body" : path.map { $0.intValue.map { "[\($0)]" } ?? "." + $0.stringValue }.joined().trimmingPrefix(".").description
+        }
+        switch error {
+        case .keyNotFound(let key, let context): return "\(place(context.codingPath + [key])) is missing"
+        case .valueNotFound(_, let context): return "\(place(context.codingPath)) is missing or null"
+        case .typeMismatch(_, let context): return "\(place(context.codingPath)) has a value of the wrong type"
+        case .dataCorrupted(let context): return "\(place(context.codingPath)) holds a value that cannot be read"
+        @unknown default: return "a parameter or the body could not be read"
+        }
     }
 
     private func log(_ error: any Error, request: Request) {
