@@ -47,7 +47,12 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
     private var answered = false
     /// This connection was answered here and is closing: nothing more is passed on.
     private var closing = false
-    private var deadline: Scheduled<Void>?
+    /// When the request being read must have arrived (or, once refused, been drained) by; `nil` between requests.
+    private var due: NIODeadline?
+    /// The connection's one timer: armed at most once per request timeout, not once per request, and when it fires
+    /// early (the request it was armed for finished) it re-arms for the request now being read, if any.
+    private var timer: Scheduled<Void>?
+    private var timerAt: NIODeadline = .distantFuture
 
     /// How long the body of a refused request is drained before its connection closes.
     static let lingerTimeout: TimeAmount = .seconds(2)
@@ -71,7 +76,7 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
             expectsBody = head.headers.contains(name: "transfer-encoding")
                 || head.headers.first(name: "content-length").flatMap { Int($0) }.map { $0 > 0 } == true
             registry?.busy(id)
-            schedule(limits.requestTimeout, context: context)
+            arm(context.eventLoop.now + limits.requestTimeout, context: context)
             if head.uri.utf8.count > limits.maxURIBytes {
                 refuse(context: context, status: .uriTooLong, code: "uri_too_long",
                        message: "the request target is \(head.uri.utf8.count) bytes; this server accepts at most \(limits.maxURIBytes)")
@@ -88,8 +93,7 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
         case .end:
             reading = false
             progress.requestEnded()
-            deadline?.cancel()
-            deadline = nil
+            due = nil
             if lingering && answered {
                 closing = true
                 context.close(promise: nil)
@@ -108,7 +112,7 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
             if reading && expectsBody && head.status.code >= 400 {
                 lingering = true
                 head.headers.replaceOrAdd(name: "Connection", value: "close")
-                schedule(Self.lingerTimeout, context: context)
+                arm(context.eventLoop.now + Self.lingerTimeout, context: context)
                 context.write(wrapOutboundOut(.head(head)), promise: promise)
                 return
             }
@@ -134,12 +138,33 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
         }
     }
 
-    /// (Re)arms the one deadline of the request being read.
-    private func schedule(_ delay: TimeAmount, context: ChannelHandlerContext) {
-        deadline?.cancel()
-        deadline = context.eventLoop.assumeIsolated().scheduleTask(in: delay) { [weak self] in
-            self?.requestTimedOut(context: context)
+    /// Sets when the request being read must be done by, moving the timer earlier when it would fire too late.
+    private func arm(_ deadline: NIODeadline, context: ChannelHandlerContext) {
+        due = deadline
+        guard timer == nil || deadline < timerAt else { return }
+        timer?.cancel()
+        timerAt = deadline
+        timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [weak self] in
+            self?.timerFired(context: context)
         }
+    }
+
+    private func timerFired(context: ChannelHandlerContext) {
+        timer = nil
+        timerAt = .distantFuture
+        guard let due, reading, !closing else { return }
+        if context.eventLoop.now < due {
+            arm(due, context: context)
+        } else {
+            requestTimedOut(context: context)
+        }
+    }
+
+    private func disarm() {
+        due = nil
+        timer?.cancel()
+        timer = nil
+        timerAt = .distantFuture
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -162,20 +187,17 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        deadline?.cancel()
-        deadline = nil
+        disarm()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        deadline?.cancel()
-        deadline = nil
+        disarm()
         context.fireChannelInactive()
     }
 
     /// The request did not arrive in time: 408 when nothing has been answered yet, then the connection closes.
     private func requestTimedOut(context: ChannelHandlerContext) {
-        deadline = nil
-        guard reading, !closing else { return }
+        due = nil
         if answering {
             closing = true
             context.close(promise: nil)
@@ -188,8 +210,7 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
     /// Answers with the API's JSON error and closes the connection; nothing more of it is read.
     private func refuse(context: ChannelHandlerContext, status: HTTPResponseStatus, code: String, message: String) {
         closing = true
-        deadline?.cancel()
-        deadline = nil
+        disarm()
         let body: JSONValue = ["error": ["code": .string(code), "message": .string(message), "requestId": .string(RequestIDs.next())]]
         let bytes = body.serializedBytes() + [0x0A]
         var headers = HTTPHeaders()
