@@ -30,7 +30,9 @@ import Testing
         let verifier = TokenVerifier(tokens: tokens, state: state, lifetime: .seconds(60))
         let hotPath = ResolvedHotPath(cache: cache, state: state, policy: AccessPolicy(organisation: "tekton", anonymousRead: anonymousRead),
                                       verifier: verifier, logger: logger)
-        let channel = EmbeddedChannel(handler: ResolvedHotPathHandler(hotPath: hotPath, serverName: "stepyard"))
+        // As in a connection's pipeline: the outlet at the socket's end, NIO's encoder for the application's answers.
+        let channel = EmbeddedChannel(handlers: [RawResponseOutlet(), HTTPResponseEncoder(),
+                                                 ResolvedHotPathHandler(hotPath: hotPath, serverName: "stepyard")])
         return (channel, tokens, verifier)
     }
 
@@ -55,16 +57,29 @@ import Testing
         return parts
     }
 
-    /// The responses written since the last call: status, headers, body.
+    /// The responses written since the last call, read back from the bytes on the wire: status, headers, body.
     private func written(_ channel: EmbeddedChannel) throws -> [(HTTPResponseHead, [UInt8])] {
+        var bytes: [UInt8] = []
+        while let buffer = try channel.readOutbound(as: ByteBuffer.self) { bytes += Array(buffer.readableBytesView) }
         var responses: [(HTTPResponseHead, [UInt8])] = []
-        while let part = try channel.readOutbound(as: HTTPServerResponsePart.self) {
-            switch part {
-            case .head(let head): responses.append((head, []))
-            case .body(.byteBuffer(let buffer)): responses[responses.count - 1].1 += Array(buffer.readableBytesView)
-            case .body: Issue.record("a file region")
-            case .end: break
+        var rest = bytes[...]
+        while let end = rest.firstRange(of: Array("\r\n\r\n".utf8)) {
+            let lines = String(decoding: rest[..<end.lowerBound], as: UTF8.self).components(separatedBy: "\r\n")
+            let status = lines[0].split(separator: " ", maxSplits: 2)
+            var headers = HTTPHeaders()
+            for line in lines.dropFirst() {
+                let parts = line.split(separator: ":", maxSplits: 1)
+                headers.add(name: String(parts[0]), value: String(parts[1].dropFirst()))
             }
+            rest = rest[end.upperBound...]
+            var body: [UInt8] = []
+            if let length = headers.first(name: "Content-Length").flatMap({ Int($0) }) {
+                body = Array(rest.prefix(length))
+                rest = rest.dropFirst(length)
+            } else if headers.first(name: "Transfer-Encoding") == "chunked", let last = rest.firstRange(of: Array("0\r\n\r\n".utf8)) {
+                rest = rest[last.upperBound...]
+            }
+            responses.append((HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: Int(status[1])!), headers: headers), body))
         }
         return responses
     }

@@ -21,6 +21,11 @@ final class ResolvedCache: Sendable {
         var lifecycle: [HTTPField]
         /// The resources it was resolved from, as `kind/name` (any namespace).
         var uses: Set<String>
+        /// The status line and the fields that never change of the connection pipeline's YAML answers (`200` with
+        /// `ETag`, the lifecycle fields, `Content-Type` and `Content-Length`; `304` with `ETag` and the lifecycle
+        /// fields), serialised once here instead of on every request.
+        var okHead: ByteBuffer
+        var notModifiedHead: ByteBuffer
 
         init(body: [UInt8], etag: String, lifecycle: [HTTPField] = [], uses: Set<String> = []) {
             self.body = body
@@ -28,6 +33,11 @@ final class ResolvedCache: Sendable {
             self.etag = etag
             self.lifecycle = lifecycle
             self.uses = uses
+            var shared = "ETag: \(etag)\r\n"
+            for field in lifecycle { shared += "\(field.name.rawName): \(field.value)\r\n" }
+            okHead = ByteBuffer(string: "HTTP/1.1 200 OK\r\n" + shared
+                                + "Content-Type: \(ResolvedHotPath.contentType)\r\nContent-Length: \(body.count)\r\n")
+            notModifiedHead = ByteBuffer(string: "HTTP/1.1 304 Not Modified\r\n" + shared)
         }
     }
 

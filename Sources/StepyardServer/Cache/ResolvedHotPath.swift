@@ -46,12 +46,8 @@ struct ResolvedHotPath: Sendable {
     /// A cached answer: `200` with the bytes, or `304`; with the entry's `ETag` and the request id.
     struct Reply {
         var notModified: Bool
-        var etag: String
         var requestID: String
-        var body: ByteBuffer
-        /// The entry's lifecycle fields (`LifecycleHeaders`).
-        var lifecycle: [HTTPField] = []
-
+        var entry: ResolvedCache.Entry
     }
 
     static let contentType = "application/yaml"
@@ -68,8 +64,7 @@ struct ResolvedHotPath: Sendable {
               let entry = cache.lookup(target.key, generation: state.generation) else { return nil }
         ServerMetrics.resolveCacheHits.increment()
         let notModified = fields.ifNoneMatch.map { RegistryAPI.matches($0, entry.etag) } ?? false
-        let reply = Reply(notModified: notModified, etag: entry.etag, requestID: fields.requestID ?? RequestIDs.next(), body: entry.buffer,
-                          lifecycle: entry.lifecycle)
+        let reply = Reply(notModified: notModified, requestID: fields.requestID ?? RequestIDs.next(), entry: entry)
         let elapsed = DispatchTime.now().uptimeNanoseconds - started
         let (requests, duration) = notModified ? self.notModified : ok
         requests.increment()

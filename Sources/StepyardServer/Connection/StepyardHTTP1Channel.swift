@@ -8,10 +8,11 @@ import NIOHTTPTypesHTTP1
 /// Hummingbird's HTTP/1 channel with Stepyard's handlers in each connection's pipeline, between NIO's HTTP/1 decoder
 /// and Hummingbird's conversion to HTTP types:
 ///
-/// `RequestLineTracker` → NIO's decoder → `ConnectionGuardHandler` → `ResolvedHotPathHandler` → Hummingbird
+/// `RawResponseOutlet` → `RequestLineTracker` → NIO's decoder → `ResolvedHotPathHandler` → `ConnectionGuardHandler`
+/// → Hummingbird
 ///
-/// The guard holds each connection to the server's limits; the hot path answers repeated resolved-template GETs on
-/// the event loop. Hummingbird's own idle timeout closes connections that send nothing (or trickle a request's head);
+/// The hot path answers cached repeats of the resolved-template GET on the event loop, as bytes written from the
+/// outlet (past NIO's encoder); the guard holds every request it passes on to the server's limits. Hummingbird's own idle timeout closes connections that send nothing (or trickle a request's head);
 /// `ConnectionRegistry` keeps their number within `--max-connections` by closing the longest idle.
 struct StepyardHTTP1Channel: ServerChildChannel {
     let base: HTTP1Channel
@@ -29,9 +30,12 @@ struct StepyardHTTP1Channel: ServerChildChannel {
             let conversion = try operations.handler(type: HTTP1ToHTTPServerCodec.self)
             let id = registry.opened(channel)
             channel.closeFuture.whenComplete { _ in registry.closed(id) }
+            try operations.addHandler(RawResponseOutlet(), position: .first)
+            // The hot path first: a cached repeat costs it alone; the guard sees every request it passes on.
+            try operations.addHandler(ResolvedHotPathHandler(hotPath: hotPath, serverName: serverName, onAnswer: { registry.idle(id, channel) }),
+                                      position: .before(conversion))
             try operations.addHandler(ConnectionGuardHandler(limits: limits, progress: progress, registry: registry, id: id),
                                       position: .before(conversion))
-            try operations.addHandler(ResolvedHotPathHandler(hotPath: hotPath, serverName: serverName), position: .before(conversion))
             return value
         }
     }

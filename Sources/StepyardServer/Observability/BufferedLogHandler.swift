@@ -3,9 +3,8 @@ import Logging
 import Synchronization
 
 /// A log handler for `stepyard serve`: lines in StreamLogHandler's shape (`timestamp level label: metadata message`)
-/// written to standard output in batches — when 64 KiB have gathered, every 100 ms, and at exit — rather than one
-/// `write` per line, like nginx's buffered access log. A busy server otherwise spends a system call per request on
-/// its access log.
+/// written to standard output in batches by a thread of its own (`LogSink`) rather than one `write` per line, like
+/// nginx's buffered access log. A busy server otherwise spends a system call per request on its access log.
 public struct BufferedLogHandler: LogHandler {
     public var logLevel: Logger.Level = .info
     public var metadata: Logger.Metadata = [:]
@@ -50,18 +49,28 @@ public struct BufferedLogHandler: LogHandler {
     }
 }
 
-/// The buffer behind `BufferedLogHandler`, flushed by size, by a timer thread, and on demand.
+/// The buffer behind `BufferedLogHandler`. Callers (the event loops, on every request) only append under a lock; the
+/// buffer is written by a thread of its own — every 100 ms, at once when 64 KiB have gathered, and at exit — so a
+/// slow or blocked standard output never stalls a request. Past 16 MiB unwritten, lines are dropped and counted (a
+/// line says how many), so memory stays bounded whatever the output does.
 final class LogSink: Sendable {
     static let standardOutput = LogSink()
 
-    private let buffer = Mutex<[UInt8]>([])
+    private struct Pending {
+        var bytes: [UInt8] = []
+        var dropped = 0
+    }
+
+    private let buffer = Mutex(Pending())
     private let clock = Mutex<(second: Int, text: String)>((-1, ""))
+    private let wake = DispatchSemaphore(value: 0)
     private static let limit = 64 << 10
+    private static let cap = 16 << 20
 
     private init() {
         let thread = Thread { [self] in
             while true {
-                Thread.sleep(forTimeInterval: 0.1)
+                _ = wake.wait(timeout: .now() + .milliseconds(100))
                 flush()
             }
         }
@@ -71,21 +80,25 @@ final class LogSink: Sendable {
     }
 
     func append(_ line: String) {
-        let full = buffer.withLock { buffer -> [UInt8]? in
-            buffer.append(contentsOf: line.utf8)
-            guard buffer.count >= Self.limit else { return nil }
-            defer { buffer.removeAll(keepingCapacity: true) }
-            return buffer
+        let crossed = buffer.withLock { pending -> Bool in
+            guard pending.bytes.count + line.utf8.count <= Self.cap else {
+                pending.dropped += 1
+                return false
+            }
+            let before = pending.bytes.count
+            pending.bytes.append(contentsOf: line.utf8)
+            return before < Self.limit && pending.bytes.count >= Self.limit
         }
-        if let full { write(full) }
+        if crossed { wake.signal() }
     }
 
     func flush() {
-        let pending = buffer.withLock { buffer -> [UInt8] in
-            defer { buffer.removeAll(keepingCapacity: true) }
-            return buffer
+        let (bytes, dropped) = buffer.withLock { pending -> ([UInt8], Int) in
+            defer { pending = Pending() }
+            return (pending.bytes, pending.dropped)
         }
-        if !pending.isEmpty { write(pending) }
+        if !bytes.isEmpty { write(bytes) }
+        if dropped > 0 { write(Array("\(timestamp()) warning stepyard: \(dropped) log line(s) dropped: standard output did not keep up\n".utf8)) }
     }
 
     private func write(_ bytes: [UInt8]) {
