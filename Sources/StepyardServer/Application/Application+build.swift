@@ -63,7 +63,9 @@ public func buildApplication(store: Store, tokens: AccessTokens, configuration: 
     var app = Application(router: HeadResponderBuilder(router: router),
                           server: .stepyard(hotPath: hotPath, serverName: serverName, configuration: configuration),
                           configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: serverName,
-                                               backlog: 1024),
+                                               // Connections a flood queues faster than they are accepted wait here; when it
+                                               // is full, the kernel drops SYNs and a client retries only after a second.
+                                               backlog: 4096),
                           logger: logger)
     app.addServices(watcher)
     return app

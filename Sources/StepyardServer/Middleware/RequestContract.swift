@@ -99,7 +99,8 @@ struct RequestContract: Sendable {
             values[String(template.dropFirst().dropLast())] = (.path, [String(segment).removingPercentEncoding ?? String(segment)])
         }
         for item in (query ?? "").split(separator: "&") {
-            let pair = item.split(separator: "=", maxSplits: 1)
+            // `=x`, `x=`, `=` and `x` alike: a name (maybe empty) and a value (maybe empty).
+            let pair = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let decode = { (text: Substring) in text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(text) }
             values[decode(pair[0]), default: (.query, [])].texts.append(pair.count > 1 ? decode(pair[1]) : "")
         }
