@@ -38,7 +38,11 @@ final class ConnectionRegistry: Sendable {
             if evicted !== channel { state.idle[id] = channel }
             return (id, evicted)
         }
-        evicted?.close(promise: nil)
+        if let evicted {
+            evicted.close(promise: nil)
+            ServerMetrics.connectionsEvicted.increment()
+        }
+        ServerMetrics.connectionsOpen.record(count)
         return id
     }
 
@@ -56,10 +60,12 @@ final class ConnectionRegistry: Sendable {
     }
 
     func closed(_ id: Int) {
-        state.withLock { state in
+        let open = state.withLock { state in
             state.open -= 1
             state.idle.removeValue(forKey: id)
+            return state.open
         }
+        ServerMetrics.connectionsOpen.record(open)
     }
 
     /// Connections open now.

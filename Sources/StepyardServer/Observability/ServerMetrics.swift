@@ -30,6 +30,9 @@ enum ServerMetrics {
     static let indexBehind = bootstrapped { Gauge(label: "stepyard_index_behind") }
     /// Version folders in git that the gate refuses (not served; `GET /api/v1/refused` lists them).
     static let refusedVersions = bootstrapped { Gauge(label: "stepyard_refused_versions") }
+    /// Connections open now, and those closed to keep within `--max-connections` (`ConnectionRegistry`).
+    static let connectionsOpen = bootstrapped { Gauge(label: "stepyard_connections_open") }
+    static let connectionsEvicted = bootstrapped { Counter(label: "stepyard_connections_evicted_total") }
 
     static func published(_ outcome: String) {
         bootstrapped { Counter(label: "stepyard_publish_total", dimensions: [("outcome", outcome)]) }.increment()
