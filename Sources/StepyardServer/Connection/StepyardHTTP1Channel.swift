@@ -32,7 +32,12 @@ struct StepyardHTTP1Channel: ServerChildChannel {
             channel.closeFuture.whenComplete { _ in registry.closed(id) }
             try operations.addHandler(RawResponseOutlet(), position: .first)
             // The hot path first: a cached repeat costs it alone; the guard sees every request it passes on.
-            try operations.addHandler(ResolvedHotPathHandler(hotPath: hotPath, serverName: serverName, onAnswer: { registry.idle(id, channel) }),
+            // An answered request is over: the connection is idle again, and the next request's line is counted anew.
+            let answered = {
+                registry.idle(id, channel)
+                progress.requestEnded()
+            }
+            try operations.addHandler(ResolvedHotPathHandler(hotPath: hotPath, serverName: serverName, onAnswer: answered),
                                       position: .before(conversion))
             try operations.addHandler(ConnectionGuardHandler(limits: limits, progress: progress, registry: registry, id: id),
                                       position: .before(conversion))
