@@ -122,7 +122,7 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
         case .end:
             answered = true
             guard lingering else {
-                if !reading { registry?.idle(id, context.channel) }
+                if !reading { registry?.idle(id) }
                 context.write(data, promise: promise)
                 return
             }

@@ -1,5 +1,4 @@
 import NIOCore
-import OrderedCollections
 import Synchronization
 
 /// The server's open connections, held to `--max-connections` by evicting: when a connection arrives past the
@@ -7,14 +6,22 @@ import Synchronization
 /// itself when every other connection is busy. So the server keeps accepting — a client that connects and asks at
 /// once is served even while thousands of idle or trickling connections are opened against it — and the number of
 /// open sockets stays bounded.
+///
+/// Marking a connection busy or idle (once per request) is a dictionary update; only an eviction (a connection past
+/// the limit) looks through them all for the longest idle.
 final class ConnectionRegistry: Sendable {
     let limit: Int
 
+    private struct Connection {
+        var channel: any Channel
+        /// `nil` while a request is in progress; else when it became idle (a sequence number, larger is later).
+        var idleSince: UInt64?
+    }
+
     private struct State {
         var nextID = 0
-        var open = 0
-        /// Idle connections, longest idle first (a connection moves to the end when it becomes idle again).
-        var idle = OrderedDictionary<Int, any Channel>()
+        var clock: UInt64 = 0
+        var connections: [Int: Connection] = [:]
     }
 
     private let state = Mutex(State())
@@ -26,48 +33,52 @@ final class ConnectionRegistry: Sendable {
     /// Registers a connection (idle until its first request) and closes one if the limit is passed.
     /// - Returns: its id, for `busy`, `idle` and `closed`.
     func opened(_ channel: any Channel) -> Int {
-        let (id, evicted): (Int, (any Channel)?) = state.withLock { state in
+        let (id, evicted, open): (Int, (any Channel)?, Int) = state.withLock { state in
             let id = state.nextID
             state.nextID += 1
-            state.open += 1
+            state.clock += 1
             var evicted: (any Channel)?
-            if state.open > limit {
-                // The longest idle, else the newcomer (it is not registered as idle, so it is never picked first).
-                evicted = state.idle.isEmpty ? channel : state.idle.removeFirst().value
+            if state.connections.count >= limit {
+                // The longest idle, else the newcomer.
+                if let oldest = state.connections.filter({ $0.value.idleSince != nil }).min(by: { $0.value.idleSince! < $1.value.idleSince! }) {
+                    evicted = oldest.value.channel
+                    state.connections.removeValue(forKey: oldest.key)
+                } else {
+                    evicted = channel
+                }
             }
-            if evicted !== channel { state.idle[id] = channel }
-            return (id, evicted)
+            if evicted !== channel { state.connections[id] = Connection(channel: channel, idleSince: state.clock) }
+            return (id, evicted, state.connections.count)
         }
         if let evicted {
             evicted.close(promise: nil)
             ServerMetrics.connectionsEvicted.increment()
         }
-        ServerMetrics.connectionsOpen.record(count)
+        ServerMetrics.connectionsOpen.record(open)
         return id
     }
 
     /// A request began on the connection.
     func busy(_ id: Int) {
-        state.withLock { _ = $0.idle.removeValue(forKey: id) }
+        state.withLock { $0.connections[id]?.idleSince = nil }
     }
 
     /// The connection answered its request and waits for the next.
-    func idle(_ id: Int, _ channel: any Channel) {
+    func idle(_ id: Int) {
         state.withLock { state in
-            state.idle.removeValue(forKey: id)
-            state.idle[id] = channel
+            state.clock += 1
+            state.connections[id]?.idleSince = state.clock
         }
     }
 
     func closed(_ id: Int) {
         let open = state.withLock { state in
-            state.open -= 1
-            state.idle.removeValue(forKey: id)
-            return state.open
+            state.connections.removeValue(forKey: id)
+            return state.connections.count
         }
         ServerMetrics.connectionsOpen.record(open)
     }
 
-    /// Connections open now.
-    var count: Int { state.withLock { $0.open } }
+    /// Connections registered now (an evicted one leaves at once, before its close completes).
+    var count: Int { state.withLock { $0.connections.count } }
 }

@@ -34,7 +34,7 @@ struct StepyardHTTP1Channel: ServerChildChannel {
             // The hot path first: a cached repeat costs it alone; the guard sees every request it passes on.
             // An answered request is over: the connection is idle again, and the next request's line is counted anew.
             let answered = {
-                registry.idle(id, channel)
+                registry.idle(id)
                 progress.requestEnded()
             }
             try operations.addHandler(ResolvedHotPathHandler(hotPath: hotPath, serverName: serverName, onAnswer: answered),
