@@ -126,23 +126,36 @@ struct ConnectionGuardTests {
         #expect(channel.isActive)
     }
 
-    /// Past the limit, a new connection closes the longest idle one; when every other one is busy, itself.
+    /// Past the limit, a new connection closes the longest idle one; when every other one is busy, itself. An
+    /// evicted connection counts until its close completes (its socket is still open until then).
     @Test func registryEvictsTheLongestIdle() throws {
-        let registry = ConnectionRegistry(limit: 2)
-        let channels = (0..<4).map { _ in EmbeddedChannel() }
+        let registry = ConnectionRegistry(limit: 3)
+        let channels = (0..<5).map { _ in EmbeddedChannel() }
         for channel in channels { try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 80)).wait() }
         let first = registry.opened(channels[0])
         let second = registry.opened(channels[1])
         registry.busy(first)
         registry.idle(first)  // first is now idle more recently than second
-        _ = registry.opened(channels[2])
-        #expect(channels.map(\.isActive) == [true, false, true, true])
-        registry.closed(second)
-        // Both others busy: the newcomer is the one closed.
-        registry.busy(first)
-        registry.busy(2)
+        let third = registry.opened(channels[2])
+        #expect(channels.map(\.isActive) == [true, true, true, true, true] && registry.count == 3)
         _ = registry.opened(channels[3])
-        #expect(channels.map(\.isActive) == [true, false, true, false])
-        #expect(registry.count == 2)
+        #expect(channels.map(\.isActive) == [true, false, true, true, true])
+        #expect(registry.count == 4)  // second's close has not been reported yet
+        // Until it is, the next newcomer evicts again (first, now the longest idle).
+        registry.busy(third)
+        _ = registry.opened(channels[4])
+        #expect(channels.map(\.isActive) == [false, false, true, true, true])
+        registry.closed(second)
+        registry.closed(first)
+        #expect(registry.count == 3)
+        // Every other one busy: the newcomer is the one closed.
+        registry.busy(3)
+        registry.busy(4)
+        let sixth = EmbeddedChannel()
+        try sixth.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 80)).wait()
+        let id = registry.opened(sixth)
+        #expect(!sixth.isActive && registry.count == 4)
+        registry.closed(id)
+        #expect(registry.count == 3)
     }
 }

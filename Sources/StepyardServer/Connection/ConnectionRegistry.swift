@@ -22,6 +22,8 @@ final class ConnectionRegistry: Sendable {
         var nextID = 0
         var clock: UInt64 = 0
         var connections: [Int: Connection] = [:]
+        /// Evicted connections whose close has not completed: their sockets are still open, so they still count.
+        var closing: Set<Int> = []
     }
 
     private let state = Mutex(State())
@@ -38,17 +40,19 @@ final class ConnectionRegistry: Sendable {
             state.nextID += 1
             state.clock += 1
             var evicted: (any Channel)?
-            if state.connections.count >= limit {
+            if state.connections.count + state.closing.count >= limit {
                 // The longest idle, else the newcomer.
                 if let oldest = state.connections.filter({ $0.value.idleSince != nil }).min(by: { $0.value.idleSince! < $1.value.idleSince! }) {
                     evicted = oldest.value.channel
                     state.connections.removeValue(forKey: oldest.key)
+                    state.closing.insert(oldest.key)
                 } else {
                     evicted = channel
+                    state.closing.insert(id)
                 }
             }
             if evicted !== channel { state.connections[id] = Connection(channel: channel, idleSince: state.clock) }
-            return (id, evicted, state.connections.count)
+            return (id, evicted, state.connections.count + state.closing.count)
         }
         if let evicted {
             evicted.close(promise: nil)
@@ -73,12 +77,12 @@ final class ConnectionRegistry: Sendable {
 
     func closed(_ id: Int) {
         let open = state.withLock { state in
-            state.connections.removeValue(forKey: id)
-            return state.connections.count
+            if state.connections.removeValue(forKey: id) == nil { state.closing.remove(id) }
+            return state.connections.count + state.closing.count
         }
         ServerMetrics.connectionsOpen.record(open)
     }
 
-    /// Connections registered now (an evicted one leaves at once, before its close completes).
-    var count: Int { state.withLock { $0.connections.count } }
+    /// Connections open now, those being closed included.
+    var count: Int { state.withLock { $0.connections.count + $0.closing.count } }
 }
