@@ -12,20 +12,22 @@ import Synchronization
 ///
 /// Below it, the store keeps parsed documents by content digest, so a miss only re-resolves.
 final class ResolvedCache: Sendable {
-    struct Entry: Sendable {
-        var body: [UInt8]
+    /// One answer. A class, immutable: handing it out costs one reference count, not one per buffer and array
+    /// (the event loops share entries, and every count is an atomic write to a cache line both cores touch).
+    final class Entry: Sendable {
+        let body: [UInt8]
         /// The same bytes, ready to send without a copy (`ResolvedHotPath`).
-        var buffer: ByteBuffer
-        var etag: String
+        let buffer: ByteBuffer
+        let etag: String
         /// `Deprecation`, `Link` and `Warning` fields when a version it was resolved from is deprecated or yanked.
-        var lifecycle: [HTTPField]
+        let lifecycle: [HTTPField]
         /// The resources it was resolved from, as `kind/name` (any namespace).
-        var uses: Set<String>
+        let uses: Set<String>
         /// The status line and the fields that never change of the connection pipeline's YAML answers (`200` with
         /// `ETag`, the lifecycle fields, `Content-Type` and `Content-Length`; `304` with `ETag` and the lifecycle
         /// fields), serialised once here instead of on every request.
-        var okHead: ByteBuffer
-        var notModifiedHead: ByteBuffer
+        let okHead: ByteBuffer
+        let notModifiedHead: ByteBuffer
 
         init(body: [UInt8], etag: String, lifecycle: [HTTPField] = [], uses: Set<String> = []) {
             self.body = body
