@@ -139,6 +139,17 @@ struct AvailabilityTests {
         }
     }
 
+    /// The contract knows every route: the most specific template wins (`…/{name}/raw` over `…/{name}/{version}`),
+    /// and the methods of a path are what a 405 lists.
+    @Test func contractRoutes() {
+        let contract = RequestContract.shipped
+        #expect(contract.operation(method: .get, path: "/v1/resource/tekton/task/git-clone/raw")?.segments.last == "raw")
+        #expect(contract.operation(method: .get, path: "/v1/resource/tekton/task/git-clone/0.9")?.segments.last == "{version}")
+        #expect(contract.operation(method: .delete, path: "/api/v1/resources/tekton/task/git-clone") == nil)
+        #expect(Set(contract.methods(for: "/api/v1/resources/tekton/task/git-clone/0.9")) == [.get, .put])
+        #expect(contract.methods(for: "/api/v1/nothing-here").isEmpty)
+    }
+
     /// A JSON body that does not parse is 400 with the parser's position (a trailing comma included), not the
     /// words of a Swift decoder.
     @Test(arguments: [#"{"message": "x",}"#, "", "[1, 2]", #"{"message": "x"} trailing"#])

@@ -42,20 +42,18 @@ public func buildApplication(store: Store, tokens: AccessTokens, configuration: 
                                 logger: logger)
     _ = ServerMetrics.registry
     let router = Router()
-    let routes = RouteTable()
     router.add(middleware: RequestLogMiddleware(logger: logger))
     router.add(middleware: MetricsMiddleware())
-    router.add(middleware: ErrorMiddleware(logger: logger, routes: routes))
+    router.add(middleware: ErrorMiddleware(logger: logger, contract: .shipped))
     router.add(middleware: HeaderValueMiddleware())
     router.add(middleware: PercentEncodingMiddleware())
     let verifier = TokenVerifier(tokens: tokens, state: state)
     // Who is calling, and whether it may ask this at all, before any body is read.
-    router.add(middleware: AuthMiddleware(verifier: verifier, admission: RequestAdmission(policy: context.policy), routes: routes,
+    router.add(middleware: AuthMiddleware(verifier: verifier, admission: RequestAdmission(policy: context.policy), contract: .shipped,
                                          links: LinkBase(configuration: configuration)))
     router.add(middleware: BodyLimitMiddleware(limit: configuration.maxBodyBytes))
     router.add(middleware: ContractMiddleware(contract: .shipped))
     try RegistryAPI(context: context).registerHandlers(on: router)
-    for route in router.routes { routes.record(path: route.path.description, method: route.method) }
     let hotPath = ResolvedHotPath(cache: context.cache, state: state, policy: context.policy, verifier: verifier, logger: logger)
     let serverName = "stepyard"
     // Cached repeats of the resolved GET are answered in each connection's pipeline (no per-request task); the

@@ -16,13 +16,15 @@ struct ConnectionLimits: Sendable {
 /// Guards each connection against clients that would hold the server without asking it anything it can answer: a
 /// request line or header fields too large (414, 431), a request that does not finish arriving within the request
 /// timeout (slow bodies: 408, then closed), and HTTP that does not parse (400). Each answer is the API's JSON error,
-/// with `Connection: close`. (The body of a request refused before it was read — 401, 403, 413 — is drained by
-/// Hummingbird without being kept, so the client can read its answer; the request timeout bounds the draining.)
+/// with `Connection: close`. A request refused before its body arrived (401, 403, 413) gets `Connection: close` on
+/// its answer; its body is drained without being kept (so the client can read the answer) for at most
+/// `lingerTimeout`, then the connection closes.
 ///
-/// It sits right after NIO's HTTP/1 decoder; `RequestLineTracker` sits before it and tells it, when the decoder
-/// overflows, whether the request line was too long (414) or the header fields too large (431). Idle
-/// connections, and clients trickling a request's head, are closed by Hummingbird's idle timeout. One instance per
-/// connection, called on its event loop only.
+/// It sits after NIO's HTTP/1 decoder and the hot path (`StepyardHTTP1Channel`), so it sees every request the hot
+/// path passes on; a cached repeat the hot path answers is a plain GET, bounded by NIO's own decoder limits.
+/// `RequestLineTracker` sits before the decoder and tells it, when the decoder overflows, whether the request line
+/// was too long (414) or the header fields too large (431). Idle connections, and clients trickling a request's
+/// head, are closed by Hummingbird's idle timeout. One instance per connection, called on its event loop only.
 final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart

@@ -12,8 +12,9 @@ import NIOHTTPTypesHTTP1
 /// → Hummingbird
 ///
 /// The hot path answers cached repeats of the resolved-template GET on the event loop, as bytes written from the
-/// outlet (past NIO's encoder); the guard holds every request it passes on to the server's limits. Hummingbird's own idle timeout closes connections that send nothing (or trickle a request's head);
-/// `ConnectionRegistry` keeps their number within `--max-connections` by closing the longest idle.
+/// outlet (past NIO's encoder); the guard holds every request it passes on to the server's limits. Hummingbird's own
+/// idle timeout closes connections that send nothing (or trickle a request's head); `ConnectionRegistry` keeps their
+/// number within `--max-connections` by closing the longest idle.
 struct StepyardHTTP1Channel: ServerChildChannel {
     let base: HTTP1Channel
     let hotPath: ResolvedHotPath

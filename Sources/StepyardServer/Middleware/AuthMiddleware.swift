@@ -6,7 +6,7 @@ import Hummingbird
 struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
     let verifier: TokenVerifier
     let admission: RequestAdmission
-    let routes: RouteTable
+    let contract: RequestContract
     /// Where absolute links point.
     let links: LinkBase
 
@@ -15,7 +15,7 @@ struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
         state.principal = try await verifier.principal(authorization: request.headers[.authorization])
         // A path no route serves with this method gets its 404 or 405 (from the router, through `ErrorMiddleware`) first.
         let method = request.method == .head ? .get : request.method
-        guard routes.methods(for: request.uri.path).contains(method) else { throw HTTPError(.notFound) }
+        guard contract.operation(method: method, path: request.uri.path) != nil else { throw HTTPError(.notFound) }
         if let refusal = admission.refusal(method: request.method, path: Substring(request.uri.path), principal: state.principal) { throw refusal }
         state.record?.callerName = state.principal.name
         state.baseURL = links.base(for: request.headers[LinkBase.host] ?? request.head.authority)

@@ -7,7 +7,8 @@ import OpenAPIRuntime
 /// wrong method) and the generated layer's decoding errors as JSON 4xx; anything else logged and answered 500.
 struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     let logger: Logger
-    let routes: RouteTable
+    /// What the server serves: a known path asked with another method is 405 with `Allow`.
+    let contract: RequestContract
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
@@ -16,7 +17,7 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             let requestID = RequestState.current.requestID
             let mapped = map(error, request: request)
             if mapped.status == .notFound, let error = error as? HTTPError, error.status == .notFound {
-                let allowed = routes.methods(for: request.uri.path)
+                let allowed = contract.methods(for: request.uri.path)
                 if !allowed.isEmpty {
                     var response = APIError(.methodNotAllowed, "method_not_allowed", "\(request.method) is not allowed on \(request.uri.path)",
                                             details: ["allowed": .array(allowed.map { .string($0.rawValue) })]).response(requestID: requestID)

@@ -92,6 +92,15 @@ struct RequestContract: Sendable {
         }.max { $0.literals < $1.literals }
     }
 
+    /// The methods some operation accepts for `path` (a wrong method is then 405 with `Allow`, not 404).
+    func methods(for path: some StringProtocol) -> [HTTPRequest.Method] {
+        let asked = path.split(separator: "/")
+        return operations.filter { operation in
+            operation.segments.count == asked.count
+                && zip(operation.segments, asked).allSatisfy { template, segment in template.hasPrefix("{") || template == segment }
+        }.map(\.method)
+    }
+
     /// Every problem with a request's parameters (the path's segments, the query's items).
     func problems(of operation: Operation, path: some StringProtocol, query: String?) -> [Problem] {
         var values: [String: (place: Parameter.Place, texts: [String])] = [:]
