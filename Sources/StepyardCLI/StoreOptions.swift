@@ -39,7 +39,7 @@ struct StoreOptions: ParsableArguments {
     func failure(_ command: String, _ error: StoreError) -> CommandOutput {
         let code: Int32
         switch error {
-        case .notAStore, .alreadyExists, .invalidReference, .git, .index, .io, .contention: code = ExitStatus.usage
+        case .notAStore, .alreadyExists, .invalidReference, .invalidQuery, .git, .index, .io, .contention: code = ExitStatus.usage
         default: code = ExitStatus.findings
         }
         switch output {

@@ -31,6 +31,9 @@ struct StoreCommandTests {
         let search = await run("search", "git clone", "--output", "json")
         let hits = try JSONSerialization.jsonObject(with: Data(search.stdout.utf8)) as? [[String: Any]]
         #expect(hits?.first?["name"] as? String == "git-clone")
+        // A search over the limits is a usage error that names the limit.
+        let wordy = await run("search", (1...17).map { "w\($0)" }.joined(separator: " "))
+        #expect(wordy.exitCode == 2 && wordy.stderr == "stepyard search: the search text has 17 words; at most 16 are accepted\n")
 
         // Publish a new version, then deprecate and yank it.
         let file = try dir.write("work/hello.yaml", text: """
