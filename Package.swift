@@ -117,6 +117,7 @@ let package = Package(
                 "StepyardSchemas",
                 "StepyardServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["README.md"],

@@ -2,23 +2,12 @@ import Foundation
 import StepyardCore
 
 /// Reads a JSON or YAML file into a value: `.json` files with the strict JSON parser (exact numbers, no YAML
-/// conversions), anything else with the YAML loader.
+/// conversions), anything else as one YAML document — the parser the server uses for the same bodies.
 enum ValuesFile {
     static func read(_ path: String) throws(ValuesFileError) -> JSONValue {
         guard let data = FileManager.default.contents(atPath: path) else { throw .unreadable(path) }
-        if path.hasSuffix(".json") {
-            do { return try JSONValue(parsingJSON: String(decoding: data, as: UTF8.self)) } catch { throw .invalid(path, "\(error)") }
-        }
-        do {
-            let documents = try YAMLLoader().load([UInt8](data))
-            guard documents.count == 1 else { throw ValuesFileError.invalid(path, "expected one YAML document, found \(documents.count)") }
-            return documents[0].value
-        } catch let error as YAMLLoadError {
-            throw .invalid(path, error.line.map { "line \($0): " } ?? "" + error.description)
-        } catch let error as ValuesFileError {
-            throw error
-        } catch {
-            throw .invalid(path, "\(error)")
+        do { return try ValuesDocument.parse([UInt8](data), format: path.hasSuffix(".json") ? .json : .yaml) } catch {
+            throw .invalid(path, error.description)
         }
     }
 }

@@ -218,10 +218,18 @@ struct ResolutionTests {
         #expect(task["taskSpec"]?["steps"]?[0]?["args"] == ["--destination=$(params.image)"])
         #expect(resolution.document["apiVersion"] == "tekton.dev/v1")
         #expect(resolution.lock.map(\.reference) == ["pipeline/ci@1.0.0", "stepaction/build@1.0.0", "task/build@1.0.0"])
-        let run = RunBinder.run(for: resolution, values: ["image": "registry.example.com/app:1"])
+        // Binding: the required workspace must be bound, and is bound as asked.
+        let unbound = RunBinder.run(for: resolution, request: RunRequest(values: ["image": "registry.example.com/app:1"]))
+        #expect(throws: RunProblems.self) { try unbound.get() }
+        var request = RunRequest(values: ["image": "registry.example.com/app:1"])
+        request.workspaces["shared"] = .init(.persistentVolumeClaim("ci-sources"), subPath: "app")
+        request.taskServiceAccountNames["build"] = "builder"
+        let run = try RunBinder.run(for: resolution, request: request).get()
         #expect(run["kind"] == "PipelineRun")
+        #expect(run["metadata"]?["generateName"] == "ci-")
         #expect(run["spec"]?["params"] == [["name": "image", "value": "registry.example.com/app:1"], ["name": "revision", "value": "main"]])
-        #expect(run["spec"]?["workspaces"]?[0]?["name"] == "shared")
+        #expect(run["spec"]?["workspaces"] == [["name": "shared", "subPath": "app", "persistentVolumeClaim": ["claimName": "ci-sources"]]])
+        #expect(run["spec"]?["taskRunSpecs"] == [["pipelineTaskName": "build", "serviceAccountName": "builder"]])
         #expect(run["spec"]?["pipelineSpec"]?["tasks"] != nil)
     }
 }

@@ -140,7 +140,11 @@ import Testing
             let json = try await client.call(.get, base + "/resolved", headers: ["Accept": "application/json"])
             #expect(json.json["kind"]?.stringValue == "Task")
 
-            let run = try await client.call(.post, base + "/resolved", body: #"{"url": "https://github.com/tektoncd/pipeline"}"#)
+            // Values alone leave the required workspace unbound: 422 naming it.
+            let unbound = try await client.call(.post, base + "/resolved", body: #"{"url": "https://github.com/tektoncd/pipeline"}"#)
+            #expect(unbound.status == .unprocessableContent && unbound.json["errors"]?[0]?["pointer"] == "/workspaces")
+            let run = try await client.call(.post, base + "/resolved",
+                                            body: #"{"params": {"url": "https://github.com/tektoncd/pipeline"}, "workspaces": {"output": {"emptyDir": {}}}}"#)
             #expect(run.status == .ok && run.text.contains("kind: TaskRun"))
             let badRun = try await client.call(.post, base + "/resolved", body: #"{"url": ["not", "a", "string"]}"#)
             #expect(badRun.status == .unprocessableContent)

@@ -15,14 +15,15 @@ import Testing
 @Suite struct ResolvedHotPathHandlerTests {
     static let path = "/api/v1/resources/tekton/task/go/1.0.0/resolved"
     static let body = Array("apiVersion: tekton.dev/v1\nkind: Task\n".utf8)
-    static let etag = "\"sha256:abc\""
+    static let representation = Representation(bytes: body, contentType: "application/yaml", negotiated: true)
+    static var etag: String { representation.etag }
 
     /// A handler over a cache holding `path`'s answer, readable anonymously; the channel it sits in.
     private func channel(anonymousRead: Bool = true) throws -> (EmbeddedChannel, AccessTokens, TokenVerifier) {
         let tokens = try AccessTokens.inMemory()
         let state = ServerState()
         let cache = ResolvedCache(capacity: 8)
-        cache.store(.init(body: Self.body, etag: Self.etag),
+        cache.store(.init(Self.representation),
                     for: ResolvedCache.key(namespace: "tekton", kind: "task", name: "go", version: "1.0.0", json: false),
                     generation: state.generation)
         var logger = Logger(label: "test")

@@ -48,6 +48,22 @@ struct ServerFixture: Sendable {
                              logistics: try tokens.create(name: "Lou Logistics", role: .member, departments: ["logistics"]).secret)
     }
 
+    /// A store holding the bundled catalog (what `stepyard serve` creates), with the same departments and tokens.
+    static func bundled() async throws -> ServerFixture {
+        let directory = try TemporaryDirectory()
+        let storeURL = directory.url.appendingPathComponent("store")
+        let store = try Store.initialize(at: storeURL, author: author)
+        _ = try await store.importCatalog(from: Corpus.packageRoot.appendingPathComponent("catalog"), author: author)
+        for department in ["payments", "logistics"] { _ = try await store.createDepartment(department, author: author) }
+        let tokens = try AccessTokens.open(storeDirectory: storeURL)
+        return ServerFixture(directory: directory, store: store, tokens: tokens,
+                             admin: try tokens.create(name: "Ada Admin", role: .admin, departments: []).secret,
+                             publisher: try tokens.create(name: "Pat Publisher", role: .publisher, departments: []).secret,
+                             reader: try tokens.create(name: "Rey Reader", role: .reader, departments: []).secret,
+                             payments: try tokens.create(name: "Pam Payments", role: .member, departments: ["payments"]).secret,
+                             logistics: try tokens.create(name: "Lou Logistics", role: .member, departments: ["logistics"]).secret)
+    }
+
     var storeURL: URL { directory.url.appendingPathComponent("store") }
 
     func application(_ configure: (inout ServerConfiguration) -> Void = { _ in }) async throws -> some ApplicationProtocol {

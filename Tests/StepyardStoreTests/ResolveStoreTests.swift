@@ -76,9 +76,9 @@ struct ResolveStoreTests {
         #expect(payments.document["spec"]?["steps"]?[0]?["image"] == "registry.payments.example/golang:1.23")
         #expect(payments.lock.map(\.reference) == ["payments/stepaction/compile@1.0.0", "task/go@1.0.0"])
         // Invalid values: every error, nothing bound.
-        let bad = try await store.resolve(ResourceRef(parsing: "task/go"), values: ["target": 3, "extra": "x"])
+        let bad = try await store.resolve(ResourceRef(parsing: "task/go"), run: RunRequest(values: ["target": 3, "extra": "x"]))
         #expect(Set(bad.errors.map(\.instancePointer)) == ["", "/target"])
-        let run = try await store.resolve(ResourceRef(parsing: "task/go"), values: ["url": "https://example.com/app.git"])
+        let run = try await store.resolve(ResourceRef(parsing: "task/go"), run: RunRequest(values: ["url": "https://example.com/app.git"]))
         #expect(run.errors.isEmpty && run.document["kind"] == "TaskRun")
         #expect(run.document["spec"]?["params"] == [["name": "url", "value": "https://example.com/app.git"], ["name": "target", "value": "./cmd/..."]])
         let taskRunCRD = try JSONSchema(try JSONValue(parsingJSON: String(decoding: try Data(contentsOf: Corpus.root.appendingPathComponent("tekton-crd-schemas/taskrun_v1.json")), as: UTF8.self)))

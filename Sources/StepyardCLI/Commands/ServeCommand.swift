@@ -25,6 +25,8 @@ struct ServeCommand: OutputCommand {
     @Option(name: .long, help: "The address clients use, when behind a proxy (for absolute links).") var publicURL: String?
     @Option(name: .long, help: "A Host header value absolute links may be built from (repeatable); others get links to --public-url or the listening address.")
     var trustedHost: [String] = []
+    @Option(name: .long, help: "An origin (https://composer.example.com, or *) browsers may call the API from (CORS; repeatable). Default: none.")
+    var corsOrigin: [String] = []
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel: String = "info"
     @Option(name: .long, help: "Connections open at once; past it a new one closes the longest idle (default \(ServerConfiguration().maxConnections)).")
     var maxConnections: Int?
@@ -42,6 +44,9 @@ struct ServeCommand: OutputCommand {
         for (flag, value) in [("--max-connections", maxConnections), ("--idle-timeout", idleTimeout), ("--request-timeout", requestTimeout),
                               ("--max-uri-bytes", maxUriBytes), ("--max-header-bytes", maxHeaderBytes)] where (value ?? 1) < 1 {
             return CommandOutput(stderr: "stepyard serve: \(flag) must be at least 1\n", exitCode: ExitStatus.usage)
+        }
+        if let bad = corsOrigin.first(where: { !CORS.isOrigin($0) }) {
+            return CommandOutput(stderr: "stepyard serve: --cors-origin \(bad) is not an origin: give scheme://host[:port] (no path), or *\n", exitCode: ExitStatus.usage)
         }
         guard let level = Logger.Level(rawValue: logLevel) else {
             return CommandOutput(stderr: "stepyard serve: unknown --log-level \(logLevel)\n", exitCode: ExitStatus.usage)
@@ -64,6 +69,7 @@ struct ServeCommand: OutputCommand {
             configuration.maxBodyBytes = maxBodyBytes
             configuration.publicURL = publicURL
             configuration.trustedHosts = trustedHost
+            configuration.corsOrigins = corsOrigin
             if let maxConnections { configuration.maxConnections = maxConnections }
             if let idleTimeout { configuration.idleTimeout = .seconds(idleTimeout) }
             if let requestTimeout { configuration.requestTimeout = .seconds(requestTimeout) }

@@ -140,7 +140,8 @@ indirect enum FieldSchema: Sendable {
                  (.integerOrString, .string), (.integerOrString, .number):
                 continue
             case (.integer, .number(let n)) where n.isInteger:
-                continue
+                // Go decodes Kubernetes integers into int64: a larger one does not decode.
+                if n.intValue == nil { out.append(.wrongType(pointer, expected: "an integer that fits in 64 bits", found: value)) }
             case (.duration, .string(let text)):
                 if GoDuration(text) == nil { out.append(.wrongType(pointer, expected: schema.expectation, found: value)) }
             case let (.list(element), .array(items)):

@@ -73,12 +73,38 @@ extension RegistryAPI {
     func validateValues(_ input: Operations.ValidateValues.Input) async throws -> Operations.ValidateValues.Output {
         let path = input.path
         let ref = try readable(path.namespace, path.kind, path.name, version: path.version)
-        guard case .json(let body) = input.body else { throw APIError.badRequest("the body must be a JSON object of values") }
-        let values = try Self.value(body)
-        let (info, errors) = try await call { store throws(StoreError) in try await store.checkParameters(ref, values: values) }
+        let body: JSONValue
+        switch input.body {
+        case .json: body = try Self.parsedJSONBody()
+        case .yaml(let text): body = try Self.yamlBody(await Self.bytes(text))
+        }
+        let request: RunRequest
+        switch RunRequest.read(body) {
+        case .success(let read): request = read
+        case .failure(let problems): return .unprocessableContent(.init(body: .json(.ValidationReport(try Self.report(problems.all)))))
+        }
+        let (info, errors) = try await call { store throws(StoreError) in try await store.checkParameters(ref, values: request.values) }
         announce(info)
-        let report = try Self.report(errors)
-        return errors.isEmpty ? .ok(.init(body: .json(report))) : .unprocessableContent(.init(body: .json(.ValidationReport(report))))
+        let placed = errors.map { error in
+            var error = error
+            error.instancePointer = request.pointer(ofValue: error.instancePointer)
+            return error
+        }
+        let report = try Self.report(placed)
+        return placed.isEmpty ? .ok(.init(body: .json(report))) : .unprocessableContent(.init(body: .json(.ValidationReport(report))))
+    }
+
+    /// A JSON body as `ContractMiddleware` parsed it: strictly (no trailing commas, no comments), numbers exact.
+    static func parsedJSONBody() throws(APIError) -> JSONValue {
+        guard let body = RequestState.current.record?.jsonBody else { throw APIError.badRequest("the body is not valid JSON") }
+        return body
+    }
+
+    /// A YAML body read by the parser `stepyard resolve --params` uses.
+    static func yamlBody(_ bytes: [UInt8]) throws(APIError) -> JSONValue {
+        do { return try ValuesDocument.parse(bytes, format: .yaml) } catch {
+            throw APIError.badRequest("the body is \(error.description)")
+        }
     }
 
     static func report(_ errors: [ValidationError]) throws(APIError) -> Components.Schemas.ValidationReport {

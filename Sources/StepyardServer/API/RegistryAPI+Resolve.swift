@@ -27,35 +27,53 @@ extension RegistryAPI {
                 }
                 let body = json ? resolved.document.serializedBytes(pretty: true) + [0x0A] : Array(resolved.yaml.utf8)
                 let uses = Set(([ref.kind.rawValue + "/" + ref.name] + resolved.lock.map(\.resource)))
-                let entry = ResolvedCache.Entry(body: body, etag: Self.etag(resolved.digest), lifecycle: lifecycleFields(notices), uses: uses)
+                let representation = Representation(bytes: body, contentType: json ? Representation.json : Representation.yaml, negotiated: true)
+                let entry = ResolvedCache.Entry(representation, lifecycle: lifecycleFields(notices), uses: uses)
                 context.cache.store(entry, for: key, generation: generation)
                 return entry
             }
         }
         if !entry.lifecycle.isEmpty { RequestState.current.record?.lifecycleFields = entry.lifecycle }
-        if Self.matches(input.headers.ifNoneMatch, entry.etag) { return .notModified(.init(headers: .init(eTag: entry.etag))) }
-        if json {
-            return .ok(.init(headers: .init(eTag: entry.etag), body: .json(try Self.decode(json: entry.body))))
-        }
-        return .ok(.init(headers: .init(eTag: entry.etag), body: .yaml(HTTPBody(entry.body))))
+        RequestState.current.record?.representation = entry.representation
+        let headers = Operations.GetResolved.Output.Ok.Headers(eTag: entry.representation.etag)
+        return .ok(.init(headers: headers, body: json ? .json(.init()) : .yaml(HTTPBody(entry.body))))
     }
 
+    /// A run of the template: values and binding options in any form `RunRequest` reads, as JSON or YAML.
     func bindResolved(_ input: Operations.BindResolved.Input) async throws -> Operations.BindResolved.Output {
         let path = input.path
         let ref = try readable(path.namespace, path.kind, path.name, version: path.version)
-        guard case .json(let body) = input.body else { throw APIError.badRequest("the body must be a JSON object of values") }
-        let values = try Self.value(body)
+        let request: RunRequest
+        let body: JSONValue
+        switch input.body {
+        case .json: body = try Self.parsedJSONBody()
+        case .yaml(let text): body = try Self.yamlBody(await Self.bytes(text))
+        }
+        switch RunRequest.read(body) {
+        case .success(let read): request = read
+        case .failure(let problems): return .unprocessableContent(.init(body: .json(.ValidationReport(try Self.report(problems.all)))))
+        }
         let department = path.namespace == organisation ? nil : path.namespace
         let (resolved, notices) = try await call { store throws(StoreError) in
-            let resolved = try await store.resolve(ref, department: department, values: values)
+            let resolved = try await store.resolve(ref, department: department, run: request)
             return (resolved, try await store.lifecycleNotices(resolved.lock))
         }
         announce(notices)
         if !resolved.errors.isEmpty { return .unprocessableContent(.init(body: .json(.ValidationReport(try Self.report(resolved.errors))))) }
-        let etag = Self.etag(resolved.digest)
-        if Self.prefersJSON(input.headers.accept, json: .json) {
-            return .ok(.init(headers: .init(eTag: etag), body: .json(try Self.make(resolved.document))))
-        }
-        return .ok(.init(headers: .init(eTag: etag), body: .yaml(HTTPBody(resolved.yaml))))
+        let json = Self.prefersJSON(input.headers.accept, json: .json)
+        let representation = represent(json ? resolved.document.serializedBytes(pretty: true) + [0x0A] : Array(resolved.yaml.utf8),
+                                       as: json ? Representation.json : Representation.yaml, negotiated: true)
+        let headers = Operations.BindResolved.Output.Ok.Headers(eTag: representation.etag)
+        return .ok(.init(headers: headers, body: json ? .json(.init()) : .yaml(HTTPBody(representation.bytes))))
+    }
+}
+
+extension RegistryAPI {
+    /// Chooses the representation to send (`RepresentationMiddleware` writes its bytes and validators).
+    @discardableResult
+    func represent(_ bytes: [UInt8], as contentType: String, negotiated: Bool) -> Representation {
+        let representation = Representation(bytes: bytes, contentType: contentType, negotiated: negotiated)
+        RequestState.current.record?.representation = representation
+        return representation
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import OpenAPIRuntime
 import StepyardCore
+import StepyardSchemas
 import StepyardStore
 
 extension RegistryAPI {
@@ -90,13 +91,11 @@ extension RegistryAPI {
         let ref = try readable(path.namespace, path.kind, path.name, version: path.version)
         let (info, bytes) = try await call { store throws(StoreError) in try await store.content(of: ref) }
         announce(info)
-        let etag = Self.etag(info.digest)
-        if Self.matches(input.headers.ifNoneMatch, etag) { return .notModified(.init(headers: .init(eTag: etag))) }
-        let headers = Operations.GetVersion.Output.Ok.Headers(eTag: etag, stepyardVersion: info.version)
-        if Self.prefersJSON(input.headers.accept, json: .json) {
-            return .ok(.init(headers: headers, body: .json(try Self.make(Self.document(bytes)))))
-        }
-        return .ok(.init(headers: headers, body: .yaml(HTTPBody(bytes))))
+        let json = Self.prefersJSON(input.headers.accept, json: .json)
+        let representation = represent(json ? try Self.document(bytes).serializedBytes(pretty: true) + [0x0A] : bytes,
+                                       as: json ? Representation.json : Representation.yaml, negotiated: true)
+        let headers = Operations.GetVersion.Output.Ok.Headers(eTag: representation.etag, stepyardVersion: info.version)
+        return .ok(.init(headers: headers, body: json ? .json(.init()) : .yaml(HTTPBody(bytes))))
     }
 
     func getReadme(_ input: Operations.GetReadme.Input) async throws -> Operations.GetReadme.Output {
@@ -105,7 +104,9 @@ extension RegistryAPI {
         let (info, readme) = try await call { store throws(StoreError) in try await store.readme(of: ref) }
         announce(info)
         guard let readme else { throw APIError.notFound("\(info.ref) has no README") }
-        return .ok(.init(headers: .init(eTag: Self.etag(info.digest)), body: .textMarkdown(HTTPBody(readme))))
+        let served = ReadmeLinks.rewrite(readme, of: info, organisation: organisation)
+        let representation = represent(Array(served.utf8), as: "text/markdown; charset=utf-8", negotiated: false)
+        return .ok(.init(headers: .init(eTag: representation.etag), body: .textMarkdown(HTTPBody(representation.bytes))))
     }
 
     func getParameterSchema(_ input: Operations.GetParameterSchema.Input) async throws -> Operations.GetParameterSchema.Output {
@@ -113,9 +114,9 @@ extension RegistryAPI {
         let ref = try readable(path.namespace, path.kind, path.name, version: path.version)
         let (info, schema) = try await call { store throws(StoreError) in try await store.parameterSchema(of: ref) }
         announce(info)
-        let etag = Self.etag(info.digest)
-        if Self.matches(input.headers.ifNoneMatch, etag) { return .notModified(.init(headers: .init(eTag: etag))) }
-        return .ok(.init(headers: .init(eTag: etag), body: .applicationSchemaJson(try Self.make(schema))))
+        let served = SchemaLinks.served(schema)
+        let representation = represent(served.serializedBytes(pretty: true) + [0x0A], as: "application/schema+json", negotiated: false)
+        return .ok(.init(headers: .init(eTag: representation.etag), body: .applicationSchemaJson(.init())))
     }
 }
 
@@ -125,5 +126,26 @@ extension JSONValue {
         guard case .object(var object) = self else { return self }
         object[key] = value
         return .object(object)
+    }
+}
+
+extension RegistryAPI {
+    /// The shipped schemas as served (`SchemaLinks`), by `group/file`; read once.
+    static let sharedSchemaFiles: [String: [UInt8]] = {
+        guard let documents = try? SharedSchemas.documents() else { return [:] }
+        var out: [String: [UInt8]] = [:]
+        for (id, document) in documents where id.hasPrefix(SchemaLinks.idPrefix) {
+            out[String(id.dropFirst(SchemaLinks.idPrefix.count))] = SchemaLinks.served(document).serializedBytes(pretty: true) + [0x0A]
+        }
+        return out
+    }()
+
+    func getSharedSchema(_ input: Operations.GetSharedSchema.Input) async throws -> Operations.GetSharedSchema.Output {
+        let name = "\(input.path.group.rawValue)/\(input.path.file)"
+        guard let bytes = Self.sharedSchemaFiles[name] else {
+            throw APIError.notFound("no shipped schema \(name); the parameter types are \(Self.sharedSchemaFiles.keys.filter { $0.hasPrefix("params/") }.sorted().joined(separator: ", "))")
+        }
+        let representation = represent(bytes, as: "application/schema+json", negotiated: false)
+        return .ok(.init(headers: .init(eTag: representation.etag), body: .applicationSchemaJson(.init())))
     }
 }

@@ -43,8 +43,12 @@ public func buildApplication(store: Store, tokens: AccessTokens, configuration: 
     _ = ServerMetrics.registry
     let router = Router()
     router.add(middleware: RequestLogMiddleware(logger: logger))
+    // Outside the error mapping, so refusals carry the CORS fields too; before authentication, which preflights lack.
+    router.add(middleware: CrossOriginMiddleware(origins: Set(configuration.corsOrigins), contract: .shipped))
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: ErrorMiddleware(logger: logger, contract: .shipped))
+    // The exact bytes of the representation a handler chose, its validators, or 304.
+    router.add(middleware: RepresentationMiddleware())
     router.add(middleware: HeaderValueMiddleware())
     router.add(middleware: PercentEncodingMiddleware())
     let verifier = TokenVerifier(tokens: tokens, state: state)

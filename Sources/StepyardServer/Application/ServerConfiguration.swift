@@ -29,6 +29,8 @@ public struct ServerConfiguration: Sendable {
     /// `Host` values absolute links may be built from when there is no public URL; any other `Host` gets links to the
     /// listening address.
     public var trustedHosts: [String] = []
+    /// Origins (`https://composer.example.com`, or `*`) browsers may call the API from (CORS); none by default.
+    public var corsOrigins: [String] = []
 
     public init() {}
 }

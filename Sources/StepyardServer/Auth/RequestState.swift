@@ -1,4 +1,5 @@
 import HTTPTypes
+import StepyardCore
 import Synchronization
 
 /// What the middleware learned about the request in flight, for the generated handlers (which see only their input).
@@ -17,6 +18,21 @@ struct RequestState: Sendable {
 final class RequestRecord: Sendable {
     private let caller = Mutex("anonymous")
     private let lifecycle = Mutex<[HTTPField]>([])
+    private let chosen = Mutex<Representation?>(nil)
+    private let parsed = Mutex<JSONValue?>(nil)
+
+    /// The representation the handler chose to send (`RepresentationMiddleware` writes it).
+    var representation: Representation? {
+        get { chosen.withLock { $0 } }
+        set { chosen.withLock { $0 = newValue } }
+    }
+
+    /// The JSON body as `ContractMiddleware` parsed it (strictly, numbers exact), for handlers that read the body
+    /// as a value rather than through the generated types.
+    var jsonBody: JSONValue? {
+        get { parsed.withLock { $0 } }
+        set { parsed.withLock { $0 = newValue } }
+    }
 
     /// Header fields about deprecated or yanked versions the answer names (`LifecycleHeaders`), added to the
     /// response by the outermost middleware.

@@ -15,30 +15,31 @@ final class ResolvedCache: Sendable {
     /// One answer. A class, immutable: handing it out costs one reference count, not one per buffer and array
     /// (the event loops share entries, and every count is an atomic write to a cache line both cores touch).
     final class Entry: Sendable {
-        let body: [UInt8]
+        /// What is sent: the bytes, their media type and validators.
+        let representation: Representation
+        var body: [UInt8] { representation.bytes }
+        var etag: String { representation.etag }
         /// The same bytes, ready to send without a copy (`ResolvedHotPath`).
         let buffer: ByteBuffer
-        let etag: String
         /// `Deprecation`, `Link` and `Warning` fields when a version it was resolved from is deprecated or yanked.
         let lifecycle: [HTTPField]
         /// The resources it was resolved from, as `kind/name` (any namespace).
         let uses: Set<String>
-        /// The status line and the fields that never change of the connection pipeline's YAML answers (`200` with
-        /// `ETag`, the lifecycle fields, `Content-Type` and `Content-Length`; `304` with `ETag` and the lifecycle
-        /// fields), serialised once here instead of on every request.
+        /// The status line and the fields that never change of the connection pipeline's answers (`200` with the
+        /// validators, the lifecycle fields, `Content-Type` and `Content-Length`; `304` with the validators and the
+        /// lifecycle fields), serialised once here instead of on every request.
         let okHead: ByteBuffer
         let notModifiedHead: ByteBuffer
 
-        init(body: [UInt8], etag: String, lifecycle: [HTTPField] = [], uses: Set<String> = []) {
-            self.body = body
-            self.buffer = ByteBuffer(bytes: body)
-            self.etag = etag
+        init(_ representation: Representation, lifecycle: [HTTPField] = [], uses: Set<String> = []) {
+            self.representation = representation
+            self.buffer = ByteBuffer(bytes: representation.bytes)
             self.lifecycle = lifecycle
             self.uses = uses
-            var shared = "ETag: \(etag)\r\n"
+            var shared = representation.validatorLines
             for field in lifecycle { shared += "\(field.name.rawName): \(field.value)\r\n" }
             okHead = ByteBuffer(string: "HTTP/1.1 200 OK\r\n" + shared
-                                + "Content-Type: \(ResolvedHotPath.contentType)\r\nContent-Length: \(body.count)\r\n")
+                                + "Content-Type: \(representation.contentType)\r\nContent-Length: \(representation.bytes.count)\r\n")
             notModifiedHead = ByteBuffer(string: "HTTP/1.1 304 Not Modified\r\n" + shared)
         }
     }

@@ -14,7 +14,9 @@ struct ContractMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         var problems = contract.problems(of: operation, path: request.uri.path, query: request.uri.query)
         var request = request
-        if operation.body != nil, request.headers[.contentType].map({ $0.lowercased().contains("json") }) ?? false {
+        // A body without `Content-Type` is read as the operation's first media type (as the generated layer does).
+        let type = request.headers[.contentType]?.lowercased() ?? operation.bodyTypes.first ?? ""
+        if operation.body != nil, type.contains("json") {
             let buffer = try await request.body.collect(upTo: .max)
             request.body = RequestBody(buffer: buffer)
             let body: JSONValue
@@ -24,6 +26,7 @@ struct ContractMiddleware<Context: RequestContext>: RouterMiddleware {
                 throw APIError.badRequest("the body is not valid JSON: \(error)")
             }
             problems += contract.problems(of: operation, body: body)
+            RequestState.current.record?.jsonBody = body
         }
         guard problems.isEmpty else {
             let listed: [JSONValue] = problems.map { ["location": .string($0.location), "keyword": .string($0.keyword), "message": .string($0.message)] }

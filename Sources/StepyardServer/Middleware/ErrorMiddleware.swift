@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import OpenAPIRuntime
+import StepyardCore
 
 /// The one mapping from thrown errors to responses: `APIError` as itself; Hummingbird's own errors (no route, a
 /// wrong method) and the generated layer's decoding errors as JSON 4xx; anything else logged and answered 500.
@@ -36,6 +37,22 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return error
         case let error as ServerError:
             if let underlying = error.underlyingError as? APIError { return map(underlying, request: request) }
+            let operation = contract.operation(method: request.method == .head ? .get : request.method, path: request.uri.path)
+            switch error.httpStatus {
+            case .notAcceptable:
+                let types = operation?.responseTypes ?? []
+                return APIError(.notAcceptable, "not_acceptable",
+                                "this answer comes as \(types.isEmpty ? "the media types /openapi.yaml lists" : types.joined(separator: " or ")); "
+                                + "Accept: \(request.headers[.accept] ?? "") allows none of them",
+                                details: ["available": .array(types.map(JSONValue.string))])
+            case .unsupportedMediaType:
+                let types = operation?.bodyTypes ?? []
+                return APIError(.unsupportedMediaType, "unsupported_media_type",
+                                "the body's Content-Type \(request.headers[.contentType] ?? "(none)") is not taken here: send \(types.joined(separator: " or "))",
+                                details: ["accepted": .array(types.map(JSONValue.string))])
+            default:
+                break
+            }
             // The generated layer could not read the request: a missing or malformed parameter or body.
             return .badRequest("the request does not match the API (\(error.operationID)): \(Self.reason(error.underlyingError)); see /openapi.yaml")
         case let error as HTTPError:

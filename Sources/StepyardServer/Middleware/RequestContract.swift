@@ -16,6 +16,10 @@ struct RequestContract: Sendable {
         var parameters: [Parameter]
         /// The schema of a JSON body, when the operation takes one.
         var body: JSONSchema?
+        /// The media types of the bodies it takes, the first being what a body without `Content-Type` is read as.
+        var bodyTypes: [String]
+        /// The media types its successful answers come in.
+        var responseTypes: [String]
 
         /// How specific the template is: its literal segments (`…/{name}/raw` wins over `…/{name}/{version}`).
         var literals: Int { segments.filter { !$0.hasPrefix("{") }.count }
@@ -66,9 +70,15 @@ struct RequestContract: Sendable {
                     parameters.append(Parameter(name: name, place: place, type: resolved(schema)["type"]?.stringValue ?? "string",
                                                 schema: try compile(schema)))
                 }
-                let body = resolved(operation["requestBody"] ?? .null)["content"]?["application/json"]?["schema"]
+                let content = resolved(operation["requestBody"] ?? .null)["content"]
+                let body = content?["application/json"]?["schema"]
+                var responseTypes: [String] = []
+                for (status, response) in operation["responses"]?.objectValue ?? [:] where status.hasPrefix("2") {
+                    for type in resolved(response)["content"]?.objectValue?.keys ?? [] where !responseTypes.contains(type) { responseTypes.append(type) }
+                }
                 operations.append(Operation(method: method, segments: path.split(separator: "/"), parameters: parameters,
-                                            body: try body.map(compile)))
+                                            body: try body.map(compile), bodyTypes: Array(content?.objectValue?.keys ?? []),
+                                            responseTypes: responseTypes))
             }
         }
         self.operations = operations

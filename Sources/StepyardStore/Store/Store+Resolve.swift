@@ -8,10 +8,11 @@ public struct ResolvedTemplate: Sendable {
     public var document: JSONValue
     /// Deterministic YAML of `document`.
     public var yaml: String
-    /// The resolved template's digest (an `ETag`).
+    /// The resolved template's digest, or the run's when a run was bound.
     public var digest: String
     public var lock: [LockEntry]
-    /// Value errors (then `document` is the unbound template and nothing else is meaningful).
+    /// Problems with the values or the run request (then `document` is the unbound template and nothing else is
+    /// meaningful), each with its pointer into the request.
     public var errors: [ValidationError]
 }
 
@@ -56,9 +57,10 @@ extension Store {
     }
 
     /// Resolves a template: step refs inlined, Pipeline taskRefs embedded, locked and digested. A department's own
-    /// resources come first (the reference's namespace, else `department`), then the organisation's. With `values`,
-    /// they are checked against the param schema (every error) and bound into a TaskRun or PipelineRun.
-    public func resolve(_ ref: ResourceRef, department: String? = nil, values: JSONValue? = nil) throws(StoreError) -> ResolvedTemplate {
+    /// resources come first (the reference's namespace, else `department`), then the organisation's. With a `run`
+    /// request, its values are checked against the param schema (every error) and the template bound into a TaskRun
+    /// or PipelineRun as the request places it (`RunBinder`); `digest` is then the run's own.
+    public func resolve(_ ref: ResourceRef, department: String? = nil, run request: RunRequest? = nil) throws(StoreError) -> ResolvedTemplate {
         let context = ref.namespace.flatMap { $0 == organisation ? nil : $0 } ?? department
         if let context { _ = try namespace(of: ResourceRef(namespace: context, kind: ref.kind, name: ref.name)) }
         guard let head = try head() else { throw .notFound(ref.description) }
@@ -82,19 +84,26 @@ extension Store {
             throw .index("\(error)")
         }
         let (root, resolution) = try outcome.get()
-        guard let values else {
+        guard let request else {
             return ResolvedTemplate(document: resolution.document, yaml: resolution.yaml, digest: resolution.digest, lock: resolution.lock, errors: [])
         }
         let versionRef = ResourceRef(namespace: root.namespace, kind: root.kind, name: root.name,
                                      selector: .requirement(.exact(ResourceVersion(root.version)!)))
-        let (_, errors) = try checkParameters(versionRef, values: values)
+        let (_, errors) = try checkParameters(versionRef, values: request.values)
         guard errors.isEmpty else {
-            return ResolvedTemplate(document: resolution.document, yaml: resolution.yaml, digest: resolution.digest, lock: resolution.lock, errors: errors)
+            let placed = errors.map { error in
+                var error = error
+                error.instancePointer = request.pointer(ofValue: error.instancePointer)
+                return error
+            }
+            return ResolvedTemplate(document: resolution.document, yaml: resolution.yaml, digest: resolution.digest, lock: resolution.lock, errors: placed)
         }
-        let normalized: JSONValue
-        do { normalized = try ParameterValues.normalize(values) } catch { throw .refused(error.description) }
-        let run = RunBinder.run(for: resolution, values: normalized)
-        return ResolvedTemplate(document: run, yaml: YAMLWriter().write(run), digest: resolution.digest, lock: resolution.lock, errors: [])
+        switch RunBinder.run(for: resolution, request: request, flags: featureFlags) {
+        case .success(let run):
+            return ResolvedTemplate(document: run, yaml: YAMLWriter().write(run), digest: ContentDigest.of(run), lock: resolution.lock, errors: [])
+        case .failure(let problems):
+            return ResolvedTemplate(document: resolution.document, yaml: resolution.yaml, digest: resolution.digest, lock: resolution.lock, errors: problems.all)
+        }
     }
 
     /// The deprecated or yanked versions of a lock — the root and what it pins — for consumers to be told (one

@@ -36,6 +36,10 @@ public struct CatalogRules: LintRuleSet {
             context.error("catalog.min-version", at: "/metadata",
                           "missing annotation \(WellKnown.minVersionAnnotation) (the oldest Tekton Pipelines release it runs on)")
         }
+        if let declared = metadata.annotations[RunBinder.podTemplateAnnotation], case .failure(let why) = RunBinder.declaredPodTemplate(declared) {
+            context.error("stepyard.run-pod-template", at: JSONPointer.root / "metadata" / "annotations" / RunBinder.podTemplateAnnotation,
+                          "annotation \(RunBinder.podTemplateAnnotation) \(why)")
+        }
         if metadata.isDeprecated {
             context.report(.note, "catalog.deprecated", at: "/metadata/annotations",
                            "\(resource.kind.rawValue)/\(location.name)@\(location.version) is deprecated")
