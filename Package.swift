@@ -187,6 +187,7 @@ let package = Package(
         .testTarget(
             name: "StepyardCLITests",
             dependencies: ["StepyardCLI", "StepyardStore", "StepyardSchemas", "StepyardTestSupport"],
+            exclude: ["Fixtures"],
             swiftSettings: swift6
         ),
     ]

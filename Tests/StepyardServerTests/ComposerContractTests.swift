@@ -245,6 +245,26 @@ import Testing
         }
     }
 
+    /// The pin of Tekton's http resolver, `sha256:<hex>` of the exact bytes: in the headers of every resolved and raw
+    /// answer, and in the resource's JSON beside each version's URL.
+    @Test func pinsForTheHttpResolver() async throws {
+        let fixture = try await ServerFixture.bundled()
+        try await fixture.application().test(.router) { client in
+            let resource = try await client.call(.get, "/api/v1/resources/tekton/task/go")
+            let version = try #require(resource.json["versions"]?[0])
+            let url = try #require(version["url"]?.stringValue)
+            #expect(url == "/api/v1/resources/tekton/task/go/1.0.0")
+            let published = try await client.call(.get, url)
+            #expect(version["sha256"]?.stringValue == "sha256:\(Self.sha256(published.text))")
+            #expect(published.headers[Representation.pinField] == version["sha256"]?.stringValue)
+            for path in ["/v1/resource/tekton/task/go/1.0.0/raw", "/v1/resource/tekton/task/go/raw"] {
+                let raw = try await client.call(.get, path)
+                #expect(raw.status == .ok && raw.text == published.text, "\(path)")
+                #expect(raw.headers[Representation.pinField] == "sha256:\(Self.sha256(raw.text))" && raw.headers[.eTag] != nil, "\(path)")
+            }
+        }
+    }
+
     @Test func corsIsOffByDefaultAndAnsweredForAllowedOrigins() async throws {
         let fixture = try await ServerFixture.bundled()
         let preflight: [String: String] = ["Origin": "https://composer.example.com", "Access-Control-Request-Method": "POST",

@@ -32,13 +32,16 @@ extension RegistryAPI {
     func getResource(_ input: Operations.GetResource.Input) async throws -> Operations.GetResource.Output {
         let path = input.path
         let ref = try readable(path.namespace, path.kind, path.name)
-        let (versions, upstreams, latest) = try await call { store throws(StoreError) in
-            (try await store.versions(of: ref), try await store.upstreams(of: ref), try? await store.select(ref))
+        let (versions, upstreams, latest, files) = try await call { store throws(StoreError) in
+            let versions = try await store.versions(of: ref)
+            return (versions, try await store.upstreams(of: ref), try? await store.select(ref), try await store.publishedFileDigests(of: versions))
         }
-        let summaries: [JSONValue] = versions.map { info in
+        let summaries: [JSONValue] = zip(versions, files).map { info, file in
             var summary: JSONValue = ["version": .string(info.version), "semver": .string(info.semver), "digest": .string(info.digest),
                                       "description": .string(info.description), "deprecated": .bool(info.deprecated),
-                                      "yanked": .bool(info.yanked)]
+                                      "yanked": .bool(info.yanked),
+                                      "url": .string("/api/v1/resources/\(path.namespace)/\(ref.kind.rawValue)/\(ref.name)/\(info.version)")]
+            if let file { summary = summary.setting("sha256", .string(file)) }
             if let message = info.deprecationMessage { summary = summary.setting("deprecationMessage", .string(message)) }
             return summary
         }

@@ -91,7 +91,7 @@ extension RegistryAPI {
         }) else {
             throw APIError.notFound("resource not found")
         }
-        return .ok(.init(body: .plainText(HTTPBody(try await hubFile(latest)))))
+        return .ok(.init(body: .plainText(HTTPBody(represent(try await hubFile(latest), as: "text/plain", negotiated: false).bytes))))
     }
 
     func hubVersion(_ input: Operations.HubVersion.Input) async throws -> Operations.HubVersion.Output {
@@ -124,7 +124,7 @@ extension RegistryAPI {
     func hubVersionRaw(_ input: Operations.HubVersionRaw.Input) async throws -> Operations.HubVersionRaw.Output {
         let path = input.path
         let entry = try hubMatch(path.version, try await hubEntries(path.catalog, path.kind, path.name))
-        return .ok(.init(body: .plainText(HTTPBody(try await hubFile(entry)))))
+        return .ok(.init(body: .plainText(HTTPBody(represent(try await hubFile(entry), as: "text/plain", negotiated: false).bytes))))
     }
 }
 

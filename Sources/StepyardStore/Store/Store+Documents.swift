@@ -29,6 +29,16 @@ extension Store {
         return resource
     }
 
+    /// `sha256:<hex>` of each version's file exactly as published (the bytes `GET …/{version}` serves as YAML), in
+    /// the order given: the pin Tekton's http resolver takes as its `digest`. A version whose file is gone has none.
+    public func publishedFileDigests(of versions: [VersionInfo]) throws(StoreError) -> [String?] {
+        guard let head = try head() else { return versions.map { _ in nil } }
+        var out: [String?] = []
+        out.reserveCapacity(versions.count)
+        for info in versions { out.append(try file(info.path, at: head).map(ContentDigest.sha256)) }
+        return out
+    }
+
     /// The README of the version a reference selects, or `nil` when it has none.
     public func readme(of ref: ResourceRef) throws(StoreError) -> (VersionInfo, [UInt8]?) {
         let info = try select(ref)
