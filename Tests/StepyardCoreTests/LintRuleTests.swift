@@ -147,6 +147,19 @@ struct LintRuleTests {
         #expect(notes.map(\.severity) == [.note])
     }
 
+    /// `stepyard.dev/run-pod-template` must be a JSON mapping: the binder puts it in every run.
+    @Test(arguments: [
+        (#"'{"securityContext": {"fsGroup": 65534}}'"#, false),
+        (#"'{"securityContext": '"#, true),
+        (#"'["fsGroup"]'"#, true),
+        ("fsGroup=65534", true),
+    ])
+    func declaredRunPodTemplate(annotation: String, refused: Bool) {
+        let yaml = "apiVersion: tekton.dev/v1\nkind: Task\nmetadata:\n  name: demo\n  labels:\n    app.kubernetes.io/version: \"0.2\"\n  annotations:\n"
+            + "    tekton.dev/pipelines.minVersion: \"0.50.0\"\n    stepyard.dev/run-pod-template: \(annotation)\nspec:\n  description: Demo.\n" + step.indented(2)
+        #expect(ruleIDs(yaml, path: "catalog/task/demo/0.2/demo.yaml") == (refused ? ["stepyard.run-pod-template"] : []))
+    }
+
     /// A document of another kind beside a resource is reported as a warning, not fatal.
     @Test func otherKinds() {
         let yaml = "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: sa}\n---\n" + task(step)

@@ -10,13 +10,17 @@ public enum ContentDigest {
 
     /// `sha256:<64 hex>` of raw bytes.
     public static func sha256(_ bytes: [UInt8]) -> String {
-        let digest = SHA256.hash(data: bytes)
-        let hex = Array("0123456789abcdef".utf8)
-        var out = Array("sha256:".utf8)
-        out.reserveCapacity(71)
-        for byte in digest {
-            out.append(hex[Int(byte >> 4)])
-            out.append(hex[Int(byte & 0x0F)])
+        "sha256:" + hex(SHA256.hash(data: bytes))
+    }
+
+    /// Lower-case hex of bytes (a digest).
+    public static func hex(_ bytes: some Sequence<UInt8>) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0F)])
         }
         return String(decoding: out, as: UTF8.self)
     }

@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import StepyardCore
 
 /// One representation of a resource exactly as it is sent — its bytes and media type — and the validators derived
 /// from those bytes, so YAML and JSON of one document never share an entity tag:
@@ -29,7 +30,7 @@ struct Representation: Sendable {
         self.contentType = contentType
         self.negotiated = negotiated
         let digest = Array(SHA256.hash(data: bytes))
-        sha256 = digest.map { String(format: "%02x", $0) }.joined()
+        sha256 = ContentDigest.hex(digest)
         base64 = Data(digest).base64EncodedString()
     }
 
