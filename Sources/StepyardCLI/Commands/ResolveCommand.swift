@@ -131,19 +131,9 @@ struct ResolveCommand: OutputCommand {
     /// A `--workspace` volume (`volumeClaimTemplate:5Gi:fast`, `secret:registry-credentials`, `emptyDir`) as the
     /// request's workspace binding.
     static func volume(_ text: String, of workspace: String) throws(ValuesFileError) -> JSONValue {
-        let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-        switch (parts[0], parts.count) {
-        case ("volumeClaimTemplate", 1...3):
-            var claim = OrderedDictionary<String, JSONValue>()
-            if parts.count > 1, !parts[1].isEmpty { claim["storage"] = .string(parts[1]) }
-            if parts.count > 2, !parts[2].isEmpty { claim["storageClassName"] = .string(parts[2]) }
-            return .object(["volumeClaimTemplate": .object(claim)])
-        case ("persistentVolumeClaim", 2), ("secret", 2), ("configMap", 2):
-            return .object([parts[0]: .string(parts[1])])
-        case ("emptyDir", 1):
-            return .object(["emptyDir": .object([:])])
-        default:
-            throw .invalid("--workspace", "\"\(workspace)=\(text)\": give volumeClaimTemplate[:SIZE[:STORAGECLASS]], persistentVolumeClaim:CLAIM, secret:SECRET, configMap:CONFIGMAP or emptyDir")
+        guard let binding = RunRequest.workspaceBinding(line: text) else {
+            throw .invalid("--workspace", "\"\(workspace)=\(text)\": give \(RunRequest.workspaceLineForms)")
         }
+        return binding
     }
 }

@@ -91,6 +91,30 @@ public struct RunRequest: Sendable, Hashable {
         return reader.problems.isEmpty ? .success(request) : .failure(RunProblems(all: reader.problems))
     }
 
+    /// A workspace binding written on one line, as `stepyard resolve --workspace` and the web catalog's run form take
+    /// it — `volumeClaimTemplate[:SIZE[:STORAGECLASS]]`, `persistentVolumeClaim:CLAIM`, `secret:SECRET`,
+    /// `configMap:CONFIGMAP` or `emptyDir` — as the request's JSON for it (checked when the request is read), or `nil`
+    /// when the line has none of these forms.
+    public static func workspaceBinding(line: String) -> JSONValue? {
+        let parts = line.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        switch (parts[0], parts.count) {
+        case ("volumeClaimTemplate", 1...3):
+            var claim = OrderedDictionary<String, JSONValue>()
+            if parts.count > 1, !parts[1].isEmpty { claim["storage"] = .string(parts[1]) }
+            if parts.count > 2, !parts[2].isEmpty { claim["storageClassName"] = .string(parts[2]) }
+            return .object(["volumeClaimTemplate": .object(claim)])
+        case ("persistentVolumeClaim", 2), ("secret", 2), ("configMap", 2):
+            return .object([parts[0]: .string(parts[1])])
+        case ("emptyDir", 1):
+            return .object(["emptyDir": .object([:])])
+        default:
+            return nil
+        }
+    }
+
+    /// The forms `workspaceBinding(line:)` reads, for messages.
+    public static let workspaceLineForms = "volumeClaimTemplate[:SIZE[:STORAGECLASS]], persistentVolumeClaim:CLAIM, secret:SECRET, configMap:CONFIGMAP or emptyDir"
+
     /// The pointer of a values problem as the client wrote it: under `/params` when the values came in a request.
     public func pointer(ofValue pointer: String) -> String {
         valuesUnderParams ? "/params" + pointer : pointer

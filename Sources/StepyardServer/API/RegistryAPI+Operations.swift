@@ -31,25 +31,3 @@ extension RegistryAPI {
     }
 }
 
-extension RegistryAPI {
-    /// `GET /`: the entry points a client starts from (until the web catalog answers here).
-    func getIndex(_ input: Operations.GetIndex.Input) async throws -> Operations.GetIndex.Output {
-        let links: [String: String] = [
-            "openapi": "/openapi.yaml",
-            "search": "/api/v1/search?q={text}",
-            "resource": "/api/v1/resources/{namespace}/{kind}/{name}",
-            "version": "/api/v1/resources/{namespace}/{kind}/{name}/{version}",
-            "resolved": "/api/v1/resources/{namespace}/{kind}/{name}/{version}/resolved",
-            "schema": "/api/v1/resources/{namespace}/{kind}/{name}/{version}/schema",
-            "readme": "/api/v1/resources/{namespace}/{kind}/{name}/{version}/readme",
-            "sharedSchemas": "/schemas/params/{file}.json",
-            "departments": "/api/v1/departments",
-            "images": "/api/v1/images?image={reference}",
-            "tektonHub": "/v1/catalogs",
-            "health": "/healthz",
-            "readiness": "/readyz",
-            "metrics": "/metrics",
-        ]
-        return .ok(.init(body: .json(.init(name: "Stepyard", openapi: "/openapi.yaml", links: .init(additionalProperties: links)))))
-    }
-}

@@ -8,6 +8,8 @@ struct RequestState: Sendable {
     var requestID: String
     /// The address absolute links start with (`LinkBase`): `http://host:port`, no trailing slash.
     var baseURL = "http://127.0.0.1:8080"
+    /// The request's query string as sent (the web catalog's run form has a field per param, named by the template).
+    var query: String?
     /// Shared with the outer middleware, which reads it after the response: who the caller turned out to be.
     var record: RequestRecord? = nil
 

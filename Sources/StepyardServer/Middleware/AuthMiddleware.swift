@@ -19,6 +19,7 @@ struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
         if let refusal = admission.refusal(method: request.method, path: Substring(request.uri.path), principal: state.principal) { throw refusal }
         state.record?.callerName = state.principal.name
         state.baseURL = links.base(for: request.headers[LinkBase.host] ?? request.head.authority)
+        state.query = request.uri.query
         return try await RequestState.$current.withValue(state) {
             try await next(request, context)
         }

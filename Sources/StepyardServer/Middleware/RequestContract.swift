@@ -113,19 +113,21 @@ struct RequestContract: Sendable {
 
     /// Every problem with a request's parameters (the path's segments, the query's items).
     func problems(of operation: Operation, path: some StringProtocol, query: String?) -> [Problem] {
-        var values: [String: (place: Parameter.Place, texts: [String])] = [:]
+        // By place and name: a query item never stands for a path segment of the same name.
+        var values: [Parameter.Place: [String: [String]]] = [:]
         for (template, segment) in zip(operation.segments, path.split(separator: "/")) where template.hasPrefix("{") {
-            values[String(template.dropFirst().dropLast())] = (.path, [String(segment).removingPercentEncoding ?? String(segment)])
+            values[.path, default: [:]][String(template.dropFirst().dropLast())] = [String(segment).removingPercentEncoding ?? String(segment)]
         }
         for item in (query ?? "").split(separator: "&") {
             // `=x`, `x=`, `=` and `x` alike: a name (maybe empty) and a value (maybe empty).
             let pair = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let decode = { (text: Substring) in text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(text) }
-            values[decode(pair[0]), default: (.query, [])].texts.append(pair.count > 1 ? decode(pair[1]) : "")
+            values[.query, default: [:]][decode(pair[0]), default: []].append(pair.count > 1 ? decode(pair[1]) : "")
         }
         var problems: [Problem] = []
         for parameter in operation.parameters {
-            guard let (place, texts) = values[parameter.name], place == parameter.place, let text = texts.last else { continue }
+            let place = parameter.place
+            guard let texts = values[place]?[parameter.name], let text = texts.last else { continue }
             let location = "\(place.rawValue).\(parameter.name)"
             let value: JSONValue
             switch parameter.type {

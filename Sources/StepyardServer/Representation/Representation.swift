@@ -62,6 +62,10 @@ struct Representation: Sendable {
 /// `Content-Length` and the validators, or `304 Not Modified` when `If-None-Match` names its entity tag. Responses
 /// without one pass untouched.
 struct RepresentationMiddleware<Context: RequestContext>: RouterMiddleware {
+    static var contentSecurityPolicy: HTTPField.Name { HTTPField.Name("Content-Security-Policy")! }
+    static var contentTypeOptions: HTTPField.Name { HTTPField.Name("X-Content-Type-Options")! }
+    static var referrerPolicy: HTTPField.Name { HTTPField.Name("Referrer-Policy")! }
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)
         guard response.status == .ok, let representation = RequestState.current.record?.representation else { return response }
@@ -75,6 +79,12 @@ struct RepresentationMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         response.headers[.contentType] = representation.contentType
         response.headers[.contentLength] = String(representation.bytes.count)
+        if representation.contentType.hasPrefix("text/html") {
+            // Pages run no script and load nothing from elsewhere; a README's markup cannot change that.
+            response.headers[Self.contentSecurityPolicy] = "default-src 'none'; style-src 'self'; img-src 'self' https: data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+            response.headers[Self.contentTypeOptions] = "nosniff"
+            response.headers[Self.referrerPolicy] = "same-origin"
+        }
         response.body = ResponseBody(byteBuffer: ByteBuffer(bytes: representation.bytes))
         return response
     }

@@ -1,0 +1,118 @@
+import Foundation
+import Ink
+import Mustache
+import StepyardCore
+
+/// The web catalog's templates (`templates/*.mustache`, Mustache, HTML-escaped unless written `{{{…}}}`) and its
+/// stylesheet, read once from the module's resources.
+enum WebPages {
+    static let library: MustacheLibrary = {
+        var library = MustacheLibrary()
+        guard let directory = Bundle.module.url(forResource: "templates", withExtension: nil),
+              let files = try? FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil) else { return library }
+        for file in files where file.pathExtension == "mustache" {
+            guard let text = try? String(contentsOf: file, encoding: .utf8) else { continue }
+            try? library.register(text, named: file.deletingPathExtension().lastPathComponent)
+        }
+        return library
+    }()
+
+    static let stylesheet: [UInt8] = {
+        guard let url = Bundle.module.url(forResource: "static/style.css", withExtension: nil),
+              let data = try? Data(contentsOf: url) else { return [] }
+        return Array(data)
+    }()
+
+    /// A page: the template filled with `context` (and what every page shows).
+    static func render(_ template: String, _ context: [String: Any]) -> [UInt8] {
+        var context = context
+        context["version"] = context["version"] ?? ""
+        if context["title"] == nil { context["title"] = "Catalog" }
+        return Array((library.render(context, withTemplate: template) ?? "").utf8)
+    }
+}
+
+/// A README as HTML, safely: Markdown through Ink, with the HTML a README may carry escaped (it is shown as text, not
+/// run), links and images only to http(s), relative or anchor targets, and catalog links pointed at the web catalog's
+/// pages.
+enum ReadmeHTML {
+    static func render(_ markdown: String) -> String {
+        var parser = MarkdownParser()
+        parser.addModifier(Modifier(target: .html) { input in escape(String(input.markdown)) })
+        parser.addModifier(Modifier(target: .links) { input in safe(input.html, attribute: "href") ? pagesInstead(input.html) : escape(String(input.markdown)) })
+        parser.addModifier(Modifier(target: .images) { input in safe(input.html, attribute: "src") ? input.html : escape(String(input.markdown)) })
+        return parser.html(from: withoutMarkup(markdown))
+    }
+
+    /// `markdown` with every `<` outside code written `&lt;`: Ink then sees no HTML at all (it would take an HTML
+    /// block to its closing tag, swallowing the rest of the README), and the text still reads as written. Fenced
+    /// code blocks and inline code spans are left alone (Ink escapes them itself).
+    static func withoutMarkup(_ markdown: String) -> String {
+        var out: [String] = []
+        var fence: String?
+        for line in markdown.split(separator: "\n", omittingEmptySubsequences: false) {
+            let trimmed = line.drop { $0 == " " }
+            if let open = fence {
+                if trimmed.hasPrefix(open) { fence = nil }
+                out.append(String(line))
+                continue
+            }
+            if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") {
+                fence = String(trimmed.prefix(3))
+                out.append(String(line))
+                continue
+            }
+            // Outside backtick spans only: even-numbered pieces between backticks are text.
+            let pieces = line.split(separator: "`", omittingEmptySubsequences: false)
+            out.append(pieces.enumerated().map { index, piece in
+                index % 2 == 0 ? piece.replacingOccurrences(of: "<", with: "&lt;") : String(piece)
+            }.joined(separator: "`"))
+        }
+        return out.joined(separator: "\n")
+    }
+
+    /// Whether the element's link is one a page may hold: no `javascript:`, `data:` or other scheme but http(s).
+    static func safe(_ html: String, attribute: String) -> Bool {
+        guard let start = html.range(of: "\(attribute)=\"") else { return true }
+        let target = html[start.upperBound...].prefix { $0 != "\"" }.lowercased()
+        guard let colon = target.firstIndex(of: ":") else { return true }
+        // A colon after a slash, `?` or `#` is part of a path or query, not a scheme.
+        if let delimiter = target.firstIndex(where: { "/?#".contains($0) }), delimiter < colon { return true }
+        let scheme = target[..<colon]
+        return scheme == "http" || scheme == "https"
+    }
+
+    /// A link to a version's README over REST (`ReadmeLinks`' rewrite: `/api/v1/resources/…/{v}/readme`) as the
+    /// version's page, `/ui/…/{v}`; other links as they are.
+    static func pagesInstead(_ html: String) -> String {
+        let prefix = "href=\"/api/v1/resources/", suffix = "/readme\""
+        guard let start = html.range(of: prefix), let end = html.range(of: suffix, range: start.upperBound..<html.endIndex) else { return html }
+        return html.replacingCharacters(in: start.lowerBound..<end.upperBound,
+                                        with: "href=\"/ui/" + html[start.upperBound..<end.lowerBound] + "\"")
+    }
+
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+}
+
+/// A query string read into its items (`+` as a space, percent-escapes decoded), the last value of a name winning.
+struct QueryItems {
+    private(set) var values: [String: String] = [:]
+
+    init(_ query: String?) {
+        for item in (query ?? "").split(separator: "&") {
+            let pair = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let decode = { (text: Substring) in text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(text) }
+            values[decode(pair[0])] = pair.count > 1 ? decode(pair[1]) : ""
+        }
+    }
+
+    subscript(name: String) -> String? { values[name] }
+
+    /// `value` as a query item (for links the server writes).
+    static func encode(_ value: String) -> String {
+        value.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? value
+    }
+}

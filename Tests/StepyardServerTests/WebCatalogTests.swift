@@ -1,0 +1,145 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import StepyardCore
+import StepyardStore
+import Testing
+@testable import StepyardServer
+
+/// The web catalog's pages over the bundled catalog: what they show, what they refuse, what they never let through.
+@Suite struct WebCatalogTests {
+    static let html = ["Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"]
+
+    @Test func theCatalogPageSearchesAndFilters() async throws {
+        let fixture = try await ServerFixture.bundled()
+        try await fixture.application().test(.router) { client in
+            let all = try await client.call(.get, "/", headers: Self.html)
+            #expect(all.status == .ok && all.headers[.contentType] == "text/html; charset=utf-8")
+            #expect(all.headers[HTTPField.Name("Content-Security-Policy")!]?.contains("default-src 'none'") == true)
+            #expect(all.text.contains("<a class=\"hit-name\" href=\"/ui/tekton/pipeline/go-pipeline/1.0.0\">go-pipeline</a>"))
+            // More than a page: a link to the next one, which carries the filters.
+            #expect(all.text.contains("rel=\"next\" href=\"/?cursor=25\""))
+            let second = try await client.call(.get, "/?cursor=25", headers: Self.html)
+            #expect(second.status == .ok && second.text.contains("26–"))
+            let pipelines = try await client.call(.get, "/?q=go&kind=pipeline", headers: Self.html)
+            #expect(pipelines.text.contains(">go-pipeline</a>") && !pipelines.text.contains(">go-test</a>"))
+            #expect(pipelines.text.contains("<option value=\"pipeline\" selected>"))
+            let none = try await client.call(.get, "/?q=zzzzqqq", headers: Self.html)
+            #expect(none.text.contains("Nothing found."))
+            // Without a browser's Accept, the JSON index.
+            let json = try await client.call(.get, "/")
+            #expect(json.json["openapi"] == "/openapi.yaml")
+            #expect(try await client.call(.get, "/ui/static/style.css").headers[.contentType] == "text/css; charset=utf-8")
+        }
+    }
+
+    @Test func aVersionPageShowsWhatADeveloperNeeds() async throws {
+        let fixture = try await ServerFixture.bundled()
+        try await fixture.application().test(.router) { client in
+            let page = try await client.call(.get, "/ui/tekton/task/go/1.0.0")
+            #expect(page.status == .ok)
+            let text = page.text
+            // Params from the effective schema: required, default, constraints.
+            #expect(text.contains("<code>git-url</code> <span class=\"required\">required</span>"))
+            #expect(text.contains("<td>string</td><td><code>1.23.4</code></td>"))
+            #expect(text.contains("<td>image-reference</td>"))
+            // Workspaces, results, steps with their images, what it pins (linked), versions, the README rendered.
+            #expect(text.contains("<code>source</code></th><td>yes</td>"))
+            #expect(text.contains("<code>image-digest</code>"))
+            #expect(text.contains("<code>lint</code> <span class=\"image\">docker.io/golangci/golangci-lint:$(params.golangci-lint-version)</span>"))
+            #expect(text.contains("<a href=\"/ui/tekton/stepaction/git-clone/1.0.0\">stepaction/git-clone@1.0.0</a>"))
+            #expect(text.contains("aria-current=\"page\">1.0.0</a>"))
+            #expect(text.contains("<h2 id=\"readme-h\">README</h2>") && text.contains("<table>"))
+            #expect(text.contains("href=\"/ui/tekton/task/go/1.0.0/run\""))
+            // A Pipeline's README links its Tasks' pages.
+            let pipeline = try await client.call(.get, "/ui/tekton/pipeline/go-pipeline/1.0.0")
+            #expect(pipeline.text.contains("<a href=\"/ui/tekton/task/go/1.0.0\"><code>go</code></a>"))
+            #expect(pipeline.text.contains("<code>deploy</code> <span class=\"image\">docker.io/bitnami/kubectl:1.31.4</span>"))
+            #expect(try await client.call(.get, "/ui/tekton/task/nope/1.0.0").status == .notFound)
+        }
+    }
+
+    /// A README is shown, never run: its HTML is escaped and its links can only lead to pages.
+    @Test func aReadmeCannotInjectAScript() async throws {
+        let fixture = try await ServerFixture.bundled()
+        let readme = """
+            # Evil
+
+            <script>alert(document.cookie)</script>
+
+            <img src=x onerror=alert(1)>
+
+            [click](javascript:alert(1)) and [fine](https://example.com/docs)
+
+            ![x](data:image/svg+xml,hi)
+
+            # Evil <b onmouseover=alert(1)>inline</b>
+            """
+        _ = try await fixture.store.publish(PublishRequest(document: Array(taskYAML("evil", "1.0.0", description: "A <b>bold</b> claim.").utf8),
+                                                           sourcePath: "evil.yaml", readme: Array(readme.utf8)), author: ServerFixture.author)
+        try await fixture.application().test(.router) { client in
+            let page = try await client.call(.get, "/ui/tekton/task/evil/1.0.0")
+            #expect(page.status == .ok)
+            #expect(!page.text.contains("<script>") && !page.text.contains("<img src=x") && !page.text.contains("href=\"javascript:"))
+            #expect(!page.text.contains("<b onmouseover"))
+            #expect(page.text.contains("&lt;script&gt;") && page.text.contains("A &lt;b&gt;bold&lt;/b&gt; claim."))
+            #expect(page.text.contains("<a href=\"https://example.com/docs\">fine</a>"))
+            #expect(!page.text.contains("src=\"data:"))
+        }
+    }
+
+    /// The run form: every mistake beside its field at once; then the run, and how to submit it.
+    @Test func theRunFormChecksAndBinds() async throws {
+        let fixture = try await ServerFixture.bundled()
+        try await fixture.application().test(.router) { client in
+            let form = try await client.call(.get, "/ui/tekton/pipeline/go-pipeline/1.0.0/run")
+            #expect(form.status == .ok)
+            #expect(form.text.contains("<input id=\"p-git-url\" name=\"p.git-url\" type=\"text\" value=\"\""))
+            #expect(form.text.contains("name=\"ws.source\" type=\"text\" value=\"volumeClaimTemplate:1Gi\""))
+            #expect(form.text.contains("<textarea id=\"p-test-args\" name=\"p.test-args\""))
+            #expect(!form.text.contains("class=\"error\""))
+
+            let mistakes = try await client.call(.get, "/ui/tekton/pipeline/go-pipeline/1.0.0/run?bind=1&p.git-url=ftp%3A%2F%2Fx&p.image="
+                                                 + "&ws.source=volumeClaimTemplate%3Alots&run.name=Bad_Name")
+            #expect(mistakes.status == .ok)
+            func errorAfter(_ field: String) -> Bool {
+                guard let start = mistakes.text.range(of: "id=\"\(field)\"") else { return false }
+                let rest = mistakes.text[start.upperBound...]
+                let next = rest.range(of: "<div class=\"field")?.lowerBound ?? rest.endIndex
+                return rest[..<next].contains("class=\"error\"")
+            }
+            #expect(errorAfter("p-git-url") && errorAfter("p-image") && errorAfter("ws-source") && errorAfter("o-name"))
+            #expect(!errorAfter("p-go-version"))
+            #expect(!mistakes.text.contains("id=\"run-yaml\""))
+
+            let good = try await client.call(.get, "/ui/tekton/pipeline/go-pipeline/1.0.0/run?bind=1"
+                                             + "&p.git-url=https%3A%2F%2Fgithub.com%2Fexample%2Fapp.git&p.image=registry.example.com%2Fapp%3A1.0.0"
+                                             + "&p.test-args=-count%3D1%0D%0A-v&ws.source=volumeClaimTemplate%3A2Gi&ws.docker-config=secret%3Aregcred"
+                                             + "&run.name=app-build-1&run.serviceAccountName=deployer")
+            #expect(good.status == .ok)
+            #expect(good.text.contains("<code>kubectl apply -f run.yaml</code>"))
+            #expect(good.text.contains("kind: PipelineRun") && good.text.contains("name: app-build-1"))
+            #expect(good.text.contains("- &quot;-count=1&quot;") || good.text.contains("- -count=1"))
+            #expect(good.text.contains("secretName: regcred") && good.text.contains("serviceAccountName: deployer"))
+            #expect(try await client.call(.get, "/ui/tekton/stepaction/git-clone/1.0.0/run").status == .notFound)
+        }
+    }
+
+    /// A department's pages are the API's: invisible (404) to anyone outside it, shown to its members.
+    @Test func aDepartmentsPagesAreItsOwn() async throws {
+        let fixture = try await ServerFixture.bundled()
+        _ = try await fixture.store.fork(try ResourceRef(parsing: "task/go@1.0.0"), department: "payments", author: ServerFixture.author)
+        try await fixture.application().test(.router) { client in
+            let path = "/ui/payments/task/go/1.0.0"
+            #expect(try await client.call(.get, path).status == .notFound)
+            #expect(try await client.call(.get, path, token: fixture.logistics).status == .notFound)
+            #expect(try await client.call(.get, path + "/run", token: fixture.logistics).status == .notFound)
+            #expect(try await client.call(.get, path, token: fixture.payments).status == .ok)
+            let search = try await client.call(.get, "/?q=go", token: fixture.logistics, headers: Self.html)
+            #expect(!search.text.contains("/ui/payments/"))
+            let own = try await client.call(.get, "/?q=go", token: fixture.payments, headers: Self.html)
+            #expect(own.text.contains("href=\"/ui/payments/task/go/1.0.0\""))
+        }
+    }
+}
