@@ -198,6 +198,17 @@ import Testing
         }
     }
 
+    /// A query item is never read as the path parameter of the same name.
+    @Test func aQueryItemDoesNotStandForAPathParameter() async throws {
+        let fixture = try await ServerFixture.bundled()
+        try await fixture.application().test(.router) { client in
+            let version = try await client.call(.get, Self.task + "?name=Not_A_Name&kind=nonsense")
+            #expect(version.status == .ok)
+            let search = try await client.call(.get, "/api/v1/search?kind=nonsense")
+            #expect(search.status == .badRequest)
+        }
+    }
+
     /// Values in every form the CLI takes: a mapping or Tekton's list, JSON or YAML.
     @Test(arguments: [
         (#"{"git-url": "https://github.com/a/b.git", "image": "r.example.com/a:1"}"#, "application/json"),

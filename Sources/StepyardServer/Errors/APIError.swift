@@ -48,6 +48,16 @@ struct APIError: Error, Sendable, HTTPResponseError {
         response(requestID: RequestState.current.requestID)
     }
 
+    /// The error as a web catalog page, for a browser on a page's path (same status, same message).
+    func page(requestID: String) -> Response {
+        let heading = status == .notFound ? "Not found" : "\(status.code) \(status.reasonPhrase)"
+        let bytes = WebPages.render("error", ["title": heading, "heading": heading, "message": message])
+        var headers = HTTPFields()
+        headers[.contentType] = "text/html; charset=utf-8"
+        headers[RequestIDs.header] = requestID
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
     func response(requestID: String) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"

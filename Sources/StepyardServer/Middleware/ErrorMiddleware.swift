@@ -26,6 +26,10 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                     return response
                 }
             }
+            // A browser on a web catalog page gets the error as a page.
+            if request.uri.path.hasPrefix("/ui/"), request.headers[.accept]?.contains("text/html") == true {
+                return mapped.page(requestID: requestID)
+            }
             return mapped.response(requestID: requestID)
         }
     }

@@ -1,0 +1,141 @@
+"""Real-browser tests of Stepyard's web catalog: headless Chromium driven by Selenium.
+
+Run by scripts/browser-tests against `stepyard serve` on a temporary store holding the bundled catalog and a
+department `payments` with a fork of task/go. Each check prints PASS or FAIL; the exit status is 1 when one failed.
+    python3 Tests/Browser/web_catalog.py --base http://127.0.0.1:PORT [--screenshots DIR]
+"""
+import argparse
+import os
+import sys
+
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select
+
+failures = []
+
+
+def check(name, condition, detail=""):
+    print(("PASS " if condition else "FAIL ") + name + ("" if condition or not detail else f": {detail}"), flush=True)
+    if not condition:
+        failures.append(name)
+
+
+def browser():
+    options = Options()
+    for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,1400"]:
+        options.add_argument(argument)
+    options.binary_location = "/usr/bin/chromium"
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+
+
+def field_errors(driver, field_id):
+    """The error messages shown in the form field that holds the control `field_id`."""
+    control = driver.find_element(By.ID, field_id)
+    container = control.find_element(By.XPATH, "./ancestor::div[contains(@class, 'field')][1]")
+    return [element.text for element in container.find_elements(By.CSS_SELECTOR, ".error")]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--base", required=True)
+    parser.add_argument("--screenshots")
+    args = parser.parse_args()
+    base = args.base.rstrip("/")
+    driver = browser()
+    driver.implicitly_wait(2)
+
+    def shot(name):
+        if args.screenshots:
+            os.makedirs(args.screenshots, exist_ok=True)
+            driver.save_screenshot(os.path.join(args.screenshots, name + ".png"))
+
+    try:
+        # The catalog: search and a facet, as a person would use them.
+        driver.get(base + "/")
+        check("the catalog page opens", "Catalog" in driver.title, driver.title)
+        shot("catalog")
+        search = driver.find_element(By.ID, "q")
+        search.clear()
+        search.send_keys("go")
+        Select(driver.find_element(By.ID, "kind")).select_by_value("pipeline")
+        driver.find_element(By.CSS_SELECTOR, "form.facets button[type=submit]").click()
+        names = [element.text for element in driver.find_elements(By.CSS_SELECTOR, ".hit-name")]
+        check("searching go among pipelines finds go-pipeline", "go-pipeline" in names, str(names))
+        check("the kind filter keeps only pipelines", all(name.endswith("-pipeline") for name in names), str(names))
+
+        # A template's page.
+        driver.find_element(By.LINK_TEXT, "go-pipeline").click()
+        check("the version page names the template", "go-pipeline" in driver.find_element(By.TAG_NAME, "h1").text)
+        params = driver.find_element(By.CSS_SELECTOR, "section[aria-labelledby=params-h]").text
+        check("the params table marks git-url required", "git-url required" in params, params[:200])
+        tasks = driver.find_element(By.CSS_SELECTOR, "section[aria-labelledby=steps-h]").text
+        check("the tasks are listed with their images", "deploy docker.io/bitnami/kubectl" in tasks, tasks[:200])
+        readme_links = [a.get_attribute("href") for a in driver.find_elements(By.CSS_SELECTOR, ".readme a")]
+        check("README links lead to pages", any(link.endswith("/ui/tekton/task/go/1.0.0") for link in readme_links), str(readme_links[:5]))
+        shot("version")
+
+        # Start a run: mistakes first, each shown beside its field.
+        driver.find_element(By.LINK_TEXT, "Start a run").click()
+        check("the run form opens", "Start a run" in driver.find_element(By.TAG_NAME, "h1").text)
+        driver.find_element(By.ID, "p-git-url").send_keys("ftp://example.com/app")
+        workspace = driver.find_element(By.ID, "ws-source")
+        workspace.clear()
+        workspace.send_keys("volumeClaimTemplate:lots")
+        driver.find_element(By.ID, "o-name").send_keys("Bad_Name")
+        driver.find_element(By.CSS_SELECTOR, "form.run button[type=submit]").click()
+        check("a git URL of the wrong scheme is shown at its field", any("does not match" in e for e in field_errors(driver, "p-git-url")),
+              str(field_errors(driver, "p-git-url")))
+        check("a missing required image is shown at its field", field_errors(driver, "p-image") == ["required"], str(field_errors(driver, "p-image")))
+        check("a bad volume size is shown at its field", any("quantity" in e for e in field_errors(driver, "ws-source")))
+        check("a bad run name is shown at its field", any("DNS-1123" in e for e in field_errors(driver, "o-name")))
+        check("a field without a mistake shows none", field_errors(driver, "p-go-version") == [])
+        check("no run is bound while there are mistakes", not driver.find_elements(By.ID, "run-yaml"))
+        check("what was typed is kept", driver.find_element(By.ID, "p-git-url").get_attribute("value") == "ftp://example.com/app")
+        shot("run-errors")
+
+        # Then right: the run, and how to submit it.
+        url = driver.find_element(By.ID, "p-git-url")
+        url.clear()
+        url.send_keys("https://github.com/example/payments-api.git")
+        driver.find_element(By.ID, "p-image").send_keys("registry.example.com/payments/api:1.4.2")
+        workspace = driver.find_element(By.ID, "ws-source")
+        workspace.clear()
+        workspace.send_keys("volumeClaimTemplate:2Gi")
+        driver.find_element(By.ID, "ws-docker-config").send_keys("secret:registry-credentials")
+        name = driver.find_element(By.ID, "o-name")
+        name.clear()
+        name.send_keys("payments-api-build-1")
+        driver.find_element(By.ID, "o-serviceAccountName").send_keys("deployer")
+        driver.find_element(By.CSS_SELECTOR, "form.run button[type=submit]").click()
+        runs = driver.find_elements(By.ID, "run-yaml")
+        run = runs[0].text if runs else ""
+        check("the bound run is shown", "kind: PipelineRun" in run and "name: payments-api-build-1" in run, run[:200])
+        check("the run binds the Secret and the service account", "secretName: registry-credentials" in run and "serviceAccountName: deployer" in run)
+        check("the kubectl line applies a named run", "kubectl apply -f run.yaml" in driver.find_element(By.CSS_SELECTOR, "section.bound").text)
+        shot("run-bound")
+
+        # A department's pages are invisible to someone outside it: the same not-found page as for nothing at all.
+        driver.get(base + "/ui/payments/task/go/1.0.0")
+        check("another department's page is not found", driver.find_element(By.TAG_NAME, "h1").text == "Not found")
+        driver.get(base + "/?q=go")
+        check("another department's resources are not listed", "/ui/payments/" not in driver.page_source)
+
+        # From the keyboard: the search box is the second stop, after the catalog link.
+        driver.get(base + "/")
+        body = driver.find_element(By.TAG_NAME, "body")
+        body.send_keys(Keys.TAB)
+        body = driver.switch_to.active_element
+        body.send_keys(Keys.TAB)
+        check("the search box is reached from the keyboard", driver.switch_to.active_element.get_attribute("id") == "quick-q")
+    finally:
+        driver.quit()
+    print(f"{'FAILED' if failures else 'passed'}: {len(failures)} failure(s)")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
