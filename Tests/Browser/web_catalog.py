@@ -124,6 +124,41 @@ def main():
         driver.get(base + "/?q=go")
         check("another department's resources are not listed", "/ui/payments/" not in driver.page_source)
 
+        # Signing in: a payments member sees the department's fork; a logistics member does not.
+        def sign_in(token):
+            driver.get(base + "/ui/sign-in")
+            driver.find_element(By.ID, "token").send_keys(token)
+            driver.find_element(By.CSS_SELECTOR, "form.sign-in button[type=submit]").click()
+
+        sign_in(os.environ["STEPYARD_PAYMENTS_TOKEN"])
+        check("signing in goes back to the catalog, signed in", "Signed in as Pam Payments" in driver.find_element(By.CSS_SELECTOR, ".session").text)
+        cookies = {cookie["name"]: cookie for cookie in driver.get_cookies()}
+        session = cookies.get("stepyard_session", {})
+        check("the session cookie is HttpOnly and SameSite=Strict", session.get("httpOnly") is True and session.get("sameSite") == "Strict", str(session))
+        check("the cookie holds no token", os.environ["STEPYARD_PAYMENTS_TOKEN"] not in session.get("value", ""))
+        driver.get(base + "/ui/payments/task/go/1.0.0")
+        check("a member sees the department's fork", "go" in driver.find_element(By.TAG_NAME, "h1").text and driver.find_element(By.TAG_NAME, "h1").text != "Not found")
+        driver.get(base + "/?q=go")
+        check("a member's search lists the department's resources", "/ui/payments/task/go/1.0.0" in driver.page_source)
+        shot("signed-in")
+
+        # A form posted from another site carries neither the session cookie (SameSite) nor the page's CSRF value.
+        driver.get("data:text/html,<form id=f method=post action='" + base + "/ui/sign-out'><input name=csrf value=guess></form>"
+                   "<script>document.getElementById('f').submit()</script>")
+        check("a forged form post is refused", "403" in driver.find_element(By.TAG_NAME, "h1").text or "Forbidden" in driver.page_source,
+              driver.page_source[:300])
+        driver.get(base + "/")
+        check("the forged post did not sign the member out", "Signed in as Pam Payments" in driver.find_element(By.CSS_SELECTOR, ".session").text)
+
+        driver.find_element(By.CSS_SELECTOR, ".session button").click()
+        check("signing out ends the session", "Sign in" in driver.find_element(By.CSS_SELECTOR, ".session").text)
+        sign_in(os.environ["STEPYARD_LOGISTICS_TOKEN"])
+        driver.get(base + "/ui/payments/task/go/1.0.0")
+        check("another department's member sees nothing", driver.find_element(By.TAG_NAME, "h1").text == "Not found")
+        driver.get(base + "/?q=go")
+        check("another department's member finds nothing of it", "/ui/payments/" not in driver.page_source)
+        driver.find_element(By.CSS_SELECTOR, ".session button").click()
+
         # From the keyboard: the search box is the second stop, after the catalog link.
         driver.get(base + "/")
         body = driver.find_element(By.TAG_NAME, "body")

@@ -28,6 +28,15 @@ import Testing
         try ResourceRef(parsing: template.hasSuffix("-pipeline") ? "pipeline/\(template)" : "task/\(template)")
     }
 
+    /// A store made by the CLI from the bundled catalog: its directory (kept alive by the caller) and path.
+    static func bundledStore() async throws -> (TemporaryDirectory, String) {
+        let directory = try TemporaryDirectory()
+        let storePath = directory.url.appendingPathComponent("store").path
+        _ = await StepyardMain.run(["init", "--store", storePath])
+        _ = await StepyardMain.run(["import", BundledCatalogTests.catalog.path, "--store", storePath])
+        return (directory, storePath)
+    }
+
     @Test func everyBundledPipelineBindsToTheRunTektonAccepted() async throws {
         let verdicts = try JSONDecoder().decode(Verdicts.self, from: try Data(contentsOf: Self.folder.appendingPathComponent("verdicts.json")))
         #expect(verdicts.tekton.commit == "3ee1745ae5b2d9175b11917d7c1935eaad44910c")
@@ -59,10 +68,8 @@ import Testing
 
     /// The CLI's options make the same run as the request file's fields.
     @Test func optionsBindLikeTheRequestFile() async throws {
-        let directory = try TemporaryDirectory()
-        let storePath = directory.url.appendingPathComponent("store").path
-        _ = await StepyardMain.run(["init", "--store", storePath])
-        _ = await StepyardMain.run(["import", BundledCatalogTests.catalog.path, "--store", storePath])
+        let (directory, storePath) = try await Self.bundledStore()
+        defer { withExtendedLifetime(directory) {} }
         let values = directory.url.appendingPathComponent("values.yaml")
         try "git-url: https://github.com/example/payments-api.git\nimage: registry.example.com/example/payments-api:1.4.2\n".write(to: values, atomically: true, encoding: .utf8)
         let result = await StepyardMain.run(["resolve", "pipeline/go-pipeline", "--store", storePath, "--params", values.path,
@@ -75,10 +82,8 @@ import Testing
 
     /// Values alone no longer make a run that cannot start: a required workspace must be bound, and the error says how.
     @Test func anUnboundRequiredWorkspaceIsNamed() async throws {
-        let directory = try TemporaryDirectory()
-        let storePath = directory.url.appendingPathComponent("store").path
-        _ = await StepyardMain.run(["init", "--store", storePath])
-        _ = await StepyardMain.run(["import", BundledCatalogTests.catalog.path, "--store", storePath])
+        let (directory, storePath) = try await Self.bundledStore()
+        defer { withExtendedLifetime(directory) {} }
         let values = directory.url.appendingPathComponent("values.json")
         try #"[{"name": "git-url", "value": "https://github.com/example/app.git"}, {"name": "image", "value": "registry.example.com/app:1"}]"#
             .write(to: values, atomically: true, encoding: .utf8)
@@ -95,10 +100,8 @@ import Testing
         ("nosuch=emptyDir", "/workspaces/nosuch"),
     ])
     func aBadWorkspaceOptionPointsAtItself(option: String, pointer: String) async throws {
-        let directory = try TemporaryDirectory()
-        let storePath = directory.url.appendingPathComponent("store").path
-        _ = await StepyardMain.run(["init", "--store", storePath])
-        _ = await StepyardMain.run(["import", BundledCatalogTests.catalog.path, "--store", storePath])
+        let (directory, storePath) = try await Self.bundledStore()
+        defer { withExtendedLifetime(directory) {} }
         let result = await StepyardMain.run(["resolve", "task/notify", "--store", storePath, "--workspace", option, "--output", "json"])
         #expect(result.exitCode == 1, "\(result.stderr)")
         let report = try JSONValue(parsingJSON: result.stdout)

@@ -39,13 +39,7 @@ struct ServerFixture: Sendable {
                                                    department: "payments"), author: author)
         _ = try await store.publish(PublishRequest(document: Array(taskYAML("route-plan", "1.0.0").utf8), sourcePath: "route-plan.yaml",
                                                    department: "logistics"), author: author)
-        let tokens = try AccessTokens.open(storeDirectory: storeURL)
-        return ServerFixture(directory: directory, store: store, tokens: tokens,
-                             admin: try tokens.create(name: "Ada Admin", role: .admin, departments: []).secret,
-                             publisher: try tokens.create(name: "Pat Publisher", role: .publisher, departments: []).secret,
-                             reader: try tokens.create(name: "Rey Reader", role: .reader, departments: []).secret,
-                             payments: try tokens.create(name: "Pam Payments", role: .member, departments: ["payments"]).secret,
-                             logistics: try tokens.create(name: "Lou Logistics", role: .member, departments: ["logistics"]).secret)
+        return try withTokens(directory: directory, store: store)
     }
 
     /// A store holding the bundled catalog (what `stepyard serve` creates), with the same departments and tokens.
@@ -55,7 +49,12 @@ struct ServerFixture: Sendable {
         let store = try Store.initialize(at: storeURL, author: author)
         _ = try await store.importCatalog(from: Corpus.packageRoot.appendingPathComponent("catalog"), author: author)
         for department in ["payments", "logistics"] { _ = try await store.createDepartment(department, author: author) }
-        let tokens = try AccessTokens.open(storeDirectory: storeURL)
+        return try withTokens(directory: directory, store: store)
+    }
+
+    /// The fixture over `store`, with one token per role (and a member of each department).
+    private static func withTokens(directory: TemporaryDirectory, store: Store) throws -> ServerFixture {
+        let tokens = try AccessTokens.open(storeDirectory: directory.url.appendingPathComponent("store"))
         return ServerFixture(directory: directory, store: store, tokens: tokens,
                              admin: try tokens.create(name: "Ada Admin", role: .admin, departments: []).secret,
                              publisher: try tokens.create(name: "Pat Publisher", role: .publisher, departments: []).secret,

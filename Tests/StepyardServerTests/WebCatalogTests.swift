@@ -142,4 +142,53 @@ import Testing
             #expect(own.text.contains("href=\"/ui/payments/task/go/1.0.0\""))
         }
     }
+
+    /// Signing in with a token gives a session cookie that stands for it on pages; forms must come from our pages.
+    @Test func signingInAndOut() async throws {
+        let fixture = try await ServerFixture.bundled()
+        _ = try await fixture.store.fork(try ResourceRef(parsing: "task/go@1.0.0"), department: "payments", author: ServerFixture.author)
+        try await fixture.application().test(.router) { client in
+            let form = try await client.call(.get, "/ui/sign-in")
+            let csrfCookie = try #require(form.headers[values: .setCookie].first { $0.hasPrefix("stepyard_csrf=") })
+            #expect(csrfCookie.contains("HttpOnly") && csrfCookie.contains("SameSite=Strict") && !csrfCookie.contains("Secure"))
+            let csrf = String(csrfCookie.dropFirst("stepyard_csrf=".count).prefix { $0 != ";" })
+            #expect(form.text.contains("name=\"csrf\" value=\"\(csrf)\""))
+            let formType = "application/x-www-form-urlencoded"
+            let cookie = ["Cookie": "stepyard_csrf=\(csrf)", "Accept": "text/html"]
+
+            // A post that does not repeat the page's CSRF value is refused, whatever it carries.
+            let forged = try await client.call(.post, "/ui/sign-in", body: "token=\(fixture.payments)&csrf=forged", contentType: formType, headers: cookie)
+            #expect(forged.status == .forbidden && forged.headers[.setCookie] == nil)
+            let noCookie = try await client.call(.post, "/ui/sign-in", body: "token=\(fixture.payments)&csrf=\(csrf)", contentType: formType)
+            #expect(noCookie.status == .forbidden)
+            // An unknown token: the page again, saying so; no session.
+            let unknown = try await client.call(.post, "/ui/sign-in", body: "token=sy_nope&csrf=\(csrf)", contentType: formType, headers: cookie)
+            #expect(unknown.status == .ok && unknown.text.contains("not known") && unknown.headers[.setCookie] == nil)
+
+            let signedIn = try await client.call(.post, "/ui/sign-in", body: "token=\(fixture.payments)&csrf=\(csrf)", contentType: formType, headers: cookie)
+            #expect(signedIn.status == .seeOther && signedIn.headers[.location] == "/")
+            let sessionCookie = try #require(signedIn.headers[values: .setCookie].first { $0.hasPrefix("stepyard_session=") })
+            #expect(sessionCookie.contains("HttpOnly") && sessionCookie.contains("SameSite=Strict") && sessionCookie.contains("Max-Age=43200"))
+            #expect(!sessionCookie.contains(fixture.payments))
+            let session = String(sessionCookie.dropFirst("stepyard_session=".count).prefix { $0 != ";" })
+            let browser = ["Cookie": "stepyard_csrf=\(csrf); stepyard_session=\(session)", "Accept": "text/html"]
+
+            let own = try await client.call(.get, "/ui/payments/task/go/1.0.0", headers: browser)
+            #expect(own.status == .ok && own.text.contains("Signed in as Pam Payments"))
+            // The session is for pages and reads, not for the API's changes.
+            let put = try await client.call(.put, "/api/v1/resources/payments/task/other/1.0.0", body: taskYAML("other", "1.0.0"),
+                                            contentType: "application/yaml", headers: browser)
+            #expect(put.status == .unauthorized)
+
+            let signedOut = try await client.call(.post, "/ui/sign-out", body: "csrf=\(csrf)", contentType: formType, headers: browser)
+            #expect(signedOut.status == .seeOther)
+            #expect(signedOut.headers[values: .setCookie].contains { $0.hasPrefix("stepyard_session=;") && $0.contains("Max-Age=0") })
+            #expect(try await client.call(.get, "/ui/payments/task/go/1.0.0", headers: browser).status == .notFound)
+        }
+        // Behind an https public URL the cookies are Secure.
+        try await fixture.application { $0.publicURL = "https://stepyard.example.com" }.test(.router) { client in
+            let form = try await client.call(.get, "/ui/sign-in")
+            #expect(form.headers[values: .setCookie].allSatisfy { $0.contains("; Secure") })
+        }
+    }
 }

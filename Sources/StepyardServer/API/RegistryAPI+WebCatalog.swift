@@ -14,8 +14,8 @@ extension RegistryAPI {
         let ranked = input.headers.accept.sortedByQuality()
         let wantsHTML = ranked.first { $0.contentType == .html || $0.contentType == .json }?.contentType == .html
         guard wantsHTML else { return .ok(.init(body: .json(Self.index))) }
-        let page = try await catalogPage(input.query)
-        return .ok(.init(body: .html(HTTPBody(represent(page, as: Self.htmlType, negotiated: true).bytes))))
+        let html = try await catalogPage(input.query)
+        return .ok(.init(body: .html(HTTPBody(represent(html, as: Self.htmlType, negotiated: true).bytes))))
     }
 
     static let index = Components.Schemas.Index(name: "Stepyard", openapi: "/openapi.yaml", links: .init(additionalProperties: [
@@ -59,10 +59,10 @@ extension RegistryAPI {
             }
         }
         let pageSize = 25
-        let page = Array(hits.dropFirst(offset).prefix(pageSize))
+        let shown = Array(hits.dropFirst(offset).prefix(pageSize))
         var next: String?
-        if offset + page.count < hits.count {
-            var items = ["cursor=\(offset + page.count)"]
+        if offset + shown.count < hits.count {
+            var items = ["cursor=\(offset + shown.count)"]
             for (name, value) in [("q", text), ("kind", query.kind?.rawValue ?? ""), ("language", query.language ?? ""), ("namespace", query.namespace ?? "")]
             where !value.isEmpty { items.append("\(name)=\(QueryItems.encode(value))") }
             next = "/?" + items.joined(separator: "&")
@@ -73,13 +73,13 @@ extension RegistryAPI {
         let namespaceOptions: [[String: Any]] = namespaces.count > 1
             ? [["value": "", "label": "All", "selected": (query.namespace ?? "").isEmpty]] + namespaces.map { ["value": $0, "label": $0, "selected": query.namespace == $0] }
             : []
-        return WebPages.render("catalog", [
+        return page("catalog", [
             "title": text.isEmpty ? "Catalog" : "\(text) — search",
             "query": text, "language": query.language ?? "",
             "kinds": kinds, "namespaces": namespaceOptions, "hasNamespaces": !namespaceOptions.isEmpty,
             "error": problem ?? false,
-            "summary": hits.isEmpty ? "Nothing found." : "\(hits.count) found" + (hits.count > page.count ? ", \(offset + 1)–\(offset + page.count) shown" : "") + ".",
-            "hits": page.map { hit -> [String: Any] in
+            "summary": hits.isEmpty ? "Nothing found." : "\(hits.count) found" + (hits.count > shown.count ? ", \(offset + 1)–\(offset + shown.count) shown" : "") + ".",
+            "hits": shown.map { hit -> [String: Any] in
                 ["name": hit.name, "kind": hit.kind.rawValue, "namespace": hit.namespace, "department": hit.namespace != organisation,
                  "deprecated": hit.deprecated, "latestVersion": hit.latestVersion, "description": hit.description,
                  "href": Self.pagePath(hit.namespace, hit.kind, hit.name, hit.latestVersion)]
@@ -137,7 +137,7 @@ extension RegistryAPI {
             ["reference": entry.reference, "digest": entry.digest, "href": Self.lockPage(entry.reference, organisation: organisation)]
         }
         let readmeHTML = readme.map { ReadmeHTML.render(ReadmeLinks.rewrite($0, of: info, organisation: organisation)) }
-        let page = WebPages.render("version", [
+        let html = page("version", [
             "title": "\(info.name) \(info.version)",
             "namespace": info.namespace, "kind": info.kind.rawValue, "name": info.name, "version": info.version,
             "description": info.description, "deprecated": info.deprecated, "yanked": info.yanked,
@@ -158,7 +158,7 @@ extension RegistryAPI {
             },
             "readme": readmeHTML ?? false,
         ])
-        return .ok(.init(body: .html(HTTPBody(represent(page, as: Self.htmlType, negotiated: false).bytes))))
+        return .ok(.init(body: .html(HTTPBody(represent(html, as: Self.htmlType, negotiated: false).bytes))))
     }
 
     /// `task/go@1.0.0` or `payments/task/go@1.0.0` (a lock entry) as its page.
@@ -234,7 +234,7 @@ extension RegistryAPI {
             }
         }
         let hasName = !(items["run.name"] ?? "").isEmpty
-        let page = WebPages.render("run", [
+        let html = page("run", [
             "title": "Run \(info.name) \(info.version)",
             "name": info.name, "version": info.version,
             "pageHref": Self.pagePath(info.namespace, info.kind, info.name, info.version),
@@ -245,7 +245,7 @@ extension RegistryAPI {
             "runKind": ref.kind == .pipeline ? "PipelineRun" : "TaskRun",
             "kubectl": hasName ? "kubectl apply -f run.yaml" : "kubectl create -f run.yaml",
         ])
-        return .ok(.init(body: .html(HTTPBody(represent(page, as: Self.htmlType, negotiated: false).bytes))))
+        return .ok(.init(body: .html(HTTPBody(represent(html, as: Self.htmlType, negotiated: false).bytes))))
     }
 }
 
@@ -393,5 +393,65 @@ struct RunForm {
                 otherErrors.append((pointer.isEmpty ? "" : pointer + ": ") + problem.message)
             }
         }
+    }
+}
+
+// MARK: - Signing in
+
+extension RegistryAPI {
+    /// A page with what every page shows: who is signed in, and the CSRF value its forms repeat (set as a cookie the
+    /// first time a browser comes).
+    func page(_ template: String, _ context: [String: Any]) -> [UInt8] {
+        var context = context
+        context["signedIn"] = !principal.isAnonymous
+        context["callerName"] = principal.name
+        context["csrf"] = csrfValue()
+        return WebPages.render(template, context)
+    }
+
+    /// The browser's CSRF value, made (and sent as a cookie) when it has none.
+    func csrfValue() -> String {
+        if let value = RequestState.current.cookies[WebSessions.csrfCookie], value.count == 64, value.allSatisfy(\.isHexDigit) { return value }
+        let value = WebSessions.newSecret()
+        RequestState.current.record?.setCookies.append(WebSessions.setCookie(WebSessions.csrfCookie, value, secure: secureCookies))
+        return value
+    }
+
+    var secureCookies: Bool { RequestState.current.baseURL.hasPrefix("https://") }
+
+    /// A form post that repeats the browser's CSRF value; anything else (a post from another site) is refused.
+    func requireCSRF(_ given: String) throws(APIError) {
+        guard let expected = RequestState.current.cookies[WebSessions.csrfCookie], !expected.isEmpty, given == expected else {
+            throw APIError(.forbidden, "forbidden", "this form was not sent from this site's own page (its CSRF value does not match): reload the page and try again")
+        }
+    }
+
+    func getSignInPage(_ input: Operations.GetSignInPage.Input) async throws -> Operations.GetSignInPage.Output {
+        .ok(.init(body: .html(HTTPBody(represent(page("sign-in", ["title": "Sign in"]), as: Self.htmlType, negotiated: false).bytes))))
+    }
+
+    func signIn(_ input: Operations.SignIn.Input) async throws -> Operations.SignIn.Output {
+        guard case .urlEncodedForm(let form) = input.body else { throw APIError.badRequest("send the sign-in form") }
+        try requireCSRF(form.csrf)
+        let token = form.token.trimmingCharacters(in: .whitespaces)
+        let known = (try? await context.verifier.principal(authorization: "Bearer " + token)).map { !$0.isAnonymous } ?? false
+        guard known else {
+            let again = page("sign-in", ["title": "Sign in", "error": "That token is not known here (or was revoked)."])
+            return .ok(.init(body: .html(HTTPBody(represent(again, as: Self.htmlType, negotiated: false).bytes))))
+        }
+        let id = context.sessions.create(token: token)
+        RequestState.current.record?.setCookies.append(WebSessions.setCookie(WebSessions.sessionCookie, id, secure: secureCookies,
+                                                                             maxAge: Int(WebSessions.lifetime.components.seconds)))
+        RequestState.current.record?.location = "/"
+        return .seeOther(.init())
+    }
+
+    func signOut(_ input: Operations.SignOut.Input) async throws -> Operations.SignOut.Output {
+        guard case .urlEncodedForm(let form) = input.body else { throw APIError.badRequest("send the sign-out form") }
+        try requireCSRF(form.csrf)
+        if let id = RequestState.current.cookies[WebSessions.sessionCookie] { context.sessions.end(id) }
+        RequestState.current.record?.setCookies.append(WebSessions.setCookie(WebSessions.sessionCookie, "", secure: secureCookies, maxAge: 0))
+        RequestState.current.record?.location = "/"
+        return .seeOther(.init())
     }
 }

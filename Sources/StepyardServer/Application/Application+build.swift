@@ -13,6 +13,8 @@ struct ServerContext: Sendable {
     let cache: ResolvedCache
     let policy: AccessPolicy
     let logger: Logger
+    let verifier: TokenVerifier
+    let sessions: WebSessions
 }
 
 /// Builds the Stepyard HTTP application over an open store.
@@ -36,10 +38,11 @@ public func buildApplication(store: Store, tokens: AccessTokens, configuration: 
     let cache = ResolvedCache(capacity: configuration.resolvedCacheEntries)
     let watcher = IndexWatcher(store: store, state: state, cache: cache, interval: configuration.watchInterval, logger: logger)
     await watcher.check(countRefused: true)
+    let verifier = TokenVerifier(tokens: tokens, state: state)
     let context = ServerContext(store: store, tokens: tokens, configuration: configuration, state: state,
                                 cache: cache,
                                 policy: AccessPolicy(organisation: store.organisation, anonymousRead: configuration.anonymousRead),
-                                logger: logger)
+                                logger: logger, verifier: verifier, sessions: WebSessions())
     _ = ServerMetrics.registry
     let router = Router()
     router.add(middleware: RequestLogMiddleware(logger: logger))
@@ -51,10 +54,9 @@ public func buildApplication(store: Store, tokens: AccessTokens, configuration: 
     router.add(middleware: RepresentationMiddleware())
     router.add(middleware: HeaderValueMiddleware())
     router.add(middleware: PercentEncodingMiddleware())
-    let verifier = TokenVerifier(tokens: tokens, state: state)
     // Who is calling, and whether it may ask this at all, before any body is read.
     router.add(middleware: AuthMiddleware(verifier: verifier, admission: RequestAdmission(policy: context.policy), contract: .shipped,
-                                         links: LinkBase(configuration: configuration)))
+                                         links: LinkBase(configuration: configuration), sessions: context.sessions))
     router.add(middleware: BodyLimitMiddleware(limit: configuration.maxBodyBytes))
     router.add(middleware: ContractMiddleware(contract: .shipped))
     try RegistryAPI(context: context).registerHandlers(on: router)

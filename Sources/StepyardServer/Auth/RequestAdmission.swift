@@ -11,7 +11,7 @@ struct RequestAdmission: Sendable {
     let policy: AccessPolicy
 
     /// Paths anybody may ask, with or without anonymous read.
-    static let open: Set<Substring> = ["/healthz", "/readyz", "/metrics", "/openapi.yaml"]
+    static let open: Set<Substring> = ["/healthz", "/readyz", "/metrics", "/openapi.yaml", "/ui/sign-in", "/ui/sign-out", "/ui/static/style.css"]
 
     /// The refusal for a request, `nil` when it may go on.
     func refusal(method: HTTPRequest.Method, path: Substring, principal: Principal) -> APIError? {
@@ -43,7 +43,10 @@ struct RequestAdmission: Sendable {
     static func isChange(method: HTTPRequest.Method, path: Substring) -> Bool {
         switch method {
         case .get, .head, .options: return false
-        case .post: return !(path.hasPrefix("/api/v1/resources/") && (path.hasSuffix("/validate") || path.hasSuffix("/resolved")))
+        case .post:
+            // Signing in and out changes no store (and a browser signing in has no token yet).
+            if path == "/ui/sign-in" || path == "/ui/sign-out" { return false }
+            return !(path.hasPrefix("/api/v1/resources/") && (path.hasSuffix("/validate") || path.hasSuffix("/resolved")))
         default: return true
         }
     }

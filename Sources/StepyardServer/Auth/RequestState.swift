@@ -10,6 +10,8 @@ struct RequestState: Sendable {
     var baseURL = "http://127.0.0.1:8080"
     /// The request's query string as sent (the web catalog's run form has a field per param, named by the template).
     var query: String?
+    /// The request's cookies (the web catalog's session and its forms' CSRF value).
+    var cookies: [String: String] = [:]
     /// Shared with the outer middleware, which reads it after the response: who the caller turned out to be.
     var record: RequestRecord? = nil
 
@@ -21,6 +23,22 @@ final class RequestRecord: Sendable {
     private let caller = Mutex("anonymous")
     private let lifecycle = Mutex<[HTTPField]>([])
     private let chosen = Mutex<Representation?>(nil)
+    private let cookieFields = Mutex<[String]>([])
+
+    private let redirect = Mutex<String?>(nil)
+
+    /// Where a `303 See Other` sends the browser (set here, not through the generated layer, which would
+    /// percent-encode the path's slashes).
+    var location: String? {
+        get { redirect.withLock { $0 } }
+        set { redirect.withLock { $0 = newValue } }
+    }
+
+    /// `Set-Cookie` values for the response (the outermost middleware adds them).
+    var setCookies: [String] {
+        get { cookieFields.withLock { $0 } }
+        set { cookieFields.withLock { $0 = newValue } }
+    }
     private let parsed = Mutex<JSONValue?>(nil)
 
     /// The representation the handler chose to send (`RepresentationMiddleware` writes it).

@@ -9,10 +9,19 @@ struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
     let contract: RequestContract
     /// Where absolute links point.
     let links: LinkBase
+    /// Signed-in browsers of the web catalog.
+    let sessions: WebSessions
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var state = RequestState.current
-        state.principal = try await verifier.principal(authorization: request.headers[.authorization])
+        state.cookies = WebSessions.cookies(request.headers[.cookie])
+        var authorization = request.headers[.authorization]
+        // A signed-in browser: its session stands for its token on reads and on the web catalog's own forms.
+        if authorization == nil, let id = state.cookies[WebSessions.sessionCookie], request.method == .get || request.method == .head
+            || request.uri.path.hasPrefix("/ui/"), let token = sessions.token(for: id) {
+            authorization = "Bearer " + token
+        }
+        state.principal = try await verifier.principal(authorization: authorization)
         // A path no route serves with this method gets its 404 or 405 (from the router, through `ErrorMiddleware`) first.
         let method = request.method == .head ? .get : request.method
         guard contract.operation(method: method, path: request.uri.path) != nil else { throw HTTPError(.notFound) }
