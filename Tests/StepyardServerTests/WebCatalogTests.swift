@@ -185,6 +185,13 @@ import Testing
             #expect(signedOut.headers[values: .setCookie].contains { $0.hasPrefix("stepyard_session=;") && $0.contains("Max-Age=0") })
             #expect(try await client.call(.get, "/ui/payments/task/go/1.0.0", headers: browser).status == .notFound)
         }
+        // With anonymous read off, a browser is sent to sign in; the sign-in page itself stays open.
+        try await fixture.application { $0.anonymousRead = false }.test(.router) { client in
+            let closed = try await client.call(.get, "/", headers: Self.html)
+            #expect(closed.status == .unauthorized && closed.text.contains("href=\"/ui/sign-in\""))
+            #expect(try await client.call(.get, "/ui/sign-in").status == .ok)
+            #expect(try await client.call(.get, "/ui/static/style.css").status == .ok)
+        }
         // Behind an https public URL the cookies are Secure.
         try await fixture.application { $0.publicURL = "https://stepyard.example.com" }.test(.router) { client in
             let form = try await client.call(.get, "/ui/sign-in")

@@ -51,7 +51,7 @@ struct APIError: Error, Sendable, HTTPResponseError {
     /// The error as a web catalog page, for a browser on a page's path (same status, same message).
     func page(requestID: String) -> Response {
         let heading = status == .notFound ? "Not found" : "\(status.code) \(status.reasonPhrase)"
-        let bytes = WebPages.render("error", ["title": heading, "heading": heading, "message": message])
+        let bytes = WebPages.render("error", ["title": heading, "heading": heading, "message": message, "signIn": status == .unauthorized])
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
         headers[RequestIDs.header] = requestID

@@ -27,7 +27,7 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                 }
             }
             // A browser on a web catalog page gets the error as a page.
-            if request.uri.path.hasPrefix("/ui/"), request.headers[.accept]?.contains("text/html") == true {
+            if request.uri.path.hasPrefix("/ui/") || request.uri.path == "/", request.headers[.accept]?.contains("text/html") == true {
                 return mapped.page(requestID: requestID)
             }
             return mapped.response(requestID: requestID)
