@@ -13,7 +13,8 @@ from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 failures = []
 
@@ -30,6 +31,14 @@ def browser():
         options.add_argument(argument)
     options.binary_location = "/usr/bin/chromium"
     return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+
+
+def navigate(driver, element):
+    """Clicks `element` (a link or a submit button) and waits until its page has been replaced by the next one."""
+    page = driver.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(page))
+    WebDriverWait(driver, 10).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
 def field_errors(driver, field_id):
@@ -62,13 +71,13 @@ def main():
         search.clear()
         search.send_keys("go")
         Select(driver.find_element(By.ID, "kind")).select_by_value("pipeline")
-        driver.find_element(By.CSS_SELECTOR, "form.facets button[type=submit]").click()
+        navigate(driver, driver.find_element(By.CSS_SELECTOR, "form.facets button[type=submit]"))
         names = [element.text for element in driver.find_elements(By.CSS_SELECTOR, ".hit-name")]
         check("searching go among pipelines finds go-pipeline", "go-pipeline" in names, str(names))
         check("the kind filter keeps only pipelines", all(name.endswith("-pipeline") for name in names), str(names))
 
         # A template's page.
-        driver.find_element(By.LINK_TEXT, "go-pipeline").click()
+        navigate(driver, driver.find_element(By.LINK_TEXT, "go-pipeline"))
         check("the version page names the template", "go-pipeline" in driver.find_element(By.TAG_NAME, "h1").text)
         params = driver.find_element(By.CSS_SELECTOR, "section[aria-labelledby=params-h]").text
         check("the params table marks git-url required", "git-url required" in params, params[:200])
@@ -79,14 +88,14 @@ def main():
         shot("version")
 
         # Start a run: mistakes first, each shown beside its field.
-        driver.find_element(By.LINK_TEXT, "Start a run").click()
+        navigate(driver, driver.find_element(By.LINK_TEXT, "Start a run"))
         check("the run form opens", "Start a run" in driver.find_element(By.TAG_NAME, "h1").text)
         driver.find_element(By.ID, "p-git-url").send_keys("ftp://example.com/app")
         workspace = driver.find_element(By.ID, "ws-source")
         workspace.clear()
         workspace.send_keys("volumeClaimTemplate:lots")
         driver.find_element(By.ID, "o-name").send_keys("Bad_Name")
-        driver.find_element(By.CSS_SELECTOR, "form.run button[type=submit]").click()
+        navigate(driver, driver.find_element(By.CSS_SELECTOR, "form.run button[type=submit]"))
         check("a git URL of the wrong scheme is shown at its field", any("does not match" in e for e in field_errors(driver, "p-git-url")),
               str(field_errors(driver, "p-git-url")))
         check("a missing required image is shown at its field", field_errors(driver, "p-image") == ["required"], str(field_errors(driver, "p-image")))
@@ -110,7 +119,7 @@ def main():
         name.clear()
         name.send_keys("payments-api-build-1")
         driver.find_element(By.ID, "o-serviceAccountName").send_keys("deployer")
-        driver.find_element(By.CSS_SELECTOR, "form.run button[type=submit]").click()
+        navigate(driver, driver.find_element(By.CSS_SELECTOR, "form.run button[type=submit]"))
         runs = driver.find_elements(By.ID, "run-yaml")
         run = runs[0].text if runs else ""
         check("the bound run is shown", "kind: PipelineRun" in run and "name: payments-api-build-1" in run, run[:200])
@@ -128,7 +137,7 @@ def main():
         def sign_in(token):
             driver.get(base + "/ui/sign-in")
             driver.find_element(By.ID, "token").send_keys(token)
-            driver.find_element(By.CSS_SELECTOR, "form.sign-in button[type=submit]").click()
+            navigate(driver, driver.find_element(By.CSS_SELECTOR, "form.sign-in button[type=submit]"))
 
         sign_in(os.environ["STEPYARD_PAYMENTS_TOKEN"])
         check("signing in goes back to the catalog, signed in", "Signed in as Pam Payments" in driver.find_element(By.CSS_SELECTOR, ".session").text)
@@ -145,19 +154,21 @@ def main():
         # A form posted from another site carries neither the session cookie (SameSite) nor the page's CSRF value.
         driver.get("data:text/html,<form id=f method=post action='" + base + "/ui/sign-out'><input name=csrf value=guess></form>"
                    "<script>document.getElementById('f').submit()</script>")
+        WebDriverWait(driver, 10).until(lambda d: d.current_url.startswith(base))
+        WebDriverWait(driver, 10).until(lambda d: d.execute_script("return document.readyState") == "complete")
         check("a forged form post is refused", "403" in driver.find_element(By.TAG_NAME, "h1").text or "Forbidden" in driver.page_source,
               driver.page_source[:300])
         driver.get(base + "/")
         check("the forged post did not sign the member out", "Signed in as Pam Payments" in driver.find_element(By.CSS_SELECTOR, ".session").text)
 
-        driver.find_element(By.CSS_SELECTOR, ".session button").click()
+        navigate(driver, driver.find_element(By.CSS_SELECTOR, ".session button"))
         check("signing out ends the session", "Sign in" in driver.find_element(By.CSS_SELECTOR, ".session").text)
         sign_in(os.environ["STEPYARD_LOGISTICS_TOKEN"])
         driver.get(base + "/ui/payments/task/go/1.0.0")
         check("another department's member sees nothing", driver.find_element(By.TAG_NAME, "h1").text == "Not found")
         driver.get(base + "/?q=go")
         check("another department's member finds nothing of it", "/ui/payments/" not in driver.page_source)
-        driver.find_element(By.CSS_SELECTOR, ".session button").click()
+        navigate(driver, driver.find_element(By.CSS_SELECTOR, ".session button"))
 
         # From the keyboard: the search box is the second stop, after the catalog link.
         driver.get(base + "/")
