@@ -150,6 +150,10 @@ def main():
         driver.get(base + "/?q=go")
         check("a member's search lists the department's resources", "/ui/payments/task/go/1.0.0" in driver.page_source)
         shot("signed-in")
+        driver.get(base + "/ui/payments/task/go/1.0.0")
+        navigate(driver, driver.find_element(By.LINK_TEXT, "Compare versions"))
+        check("a fork compares with its upstream", "against its upstream task/go@1.0.0" in driver.find_element(By.CSS_SELECTOR, "p.lead").text,
+              driver.find_element(By.TAG_NAME, "main").text[:300])
 
         # A form posted from another site carries neither the session cookie (SameSite) nor the page's CSRF value.
         driver.get("data:text/html,<form id=f method=post action='" + base + "/ui/sign-out'><input name=csrf value=guess></form>"

@@ -198,4 +198,22 @@ import Testing
             #expect(form.headers[values: .setCookie].allSatisfy { $0.contains("; Secure") })
         }
     }
+
+    /// Compare: two versions' change report; a fork against its upstream, for its department only.
+    @Test func comparingVersionsAndAFork() async throws {
+        let fixture = try await ServerFixture.make()
+        try await fixture.application().test(.router) { client in
+            let two = try await client.call(.get, "/ui/tekton/task/git-clone/compare?from=0.8&to=0.9")
+            #expect(two.status == .ok && two.text.contains("0.8 → 0.9:"))
+            #expect(two.text.contains("<table class=\"changes\">") && two.text.contains("<option value=\"0.8\" selected>"))
+            // Without versions: the newest against the one before.
+            let latest = try await client.call(.get, "/ui/tekton/task/git-clone/compare")
+            #expect(latest.status == .ok && latest.text.contains("0.9 → 0.10:"), "\(latest.text.suffix(600))")
+            let fork = try await client.call(.get, "/ui/payments/task/git-clone/compare", token: fixture.payments)
+            #expect(fork.status == .ok && fork.text.contains("against its upstream task/git-clone@0.9"), "\(fork.text.suffix(800))")
+            #expect(try await client.call(.get, "/ui/payments/task/git-clone/compare", token: fixture.logistics).status == .notFound)
+            let unknown = try await client.call(.get, "/ui/tekton/task/git-clone/compare?from=0.8&to=7.0")
+            #expect(unknown.status == .ok && unknown.text.contains("class=\"error\""))
+        }
+    }
 }

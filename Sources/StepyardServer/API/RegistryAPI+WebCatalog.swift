@@ -145,6 +145,7 @@ extension RegistryAPI {
             "runnable": ref.kind != .stepAction,
             "runHref": Self.pagePath(info.namespace, info.kind, info.name, info.version) + "/run",
             "yamlHref": base, "resolvedHref": base + "/resolved", "schemaHref": base + "/schema",
+            "compareHref": "/ui/\(info.namespace)/\(info.kind.rawValue)/\(info.name)/compare",
             "params": params, "hasParams": !params.isEmpty,
             "workspaces": workspaces, "hasWorkspaces": !workspaces.isEmpty,
             "results": results, "hasResults": !results.isEmpty,
@@ -453,5 +454,66 @@ extension RegistryAPI {
         RequestState.current.record?.setCookies.append(WebSessions.setCookie(WebSessions.sessionCookie, "", secure: secureCookies, maxAge: 0))
         RequestState.current.record?.location = "/"
         return .seeOther(.init())
+    }
+}
+
+// MARK: - Compare
+
+extension RegistryAPI {
+    /// `GET /ui/{ns}/{kind}/{name}/compare[?from=&to=]`: the change report the API's `diff` gives, as a table. Without
+    /// versions, a fork is compared with its upstream and anything else its newest version with the one before.
+    func getComparePage(_ input: Operations.GetComparePage.Input) async throws -> Operations.GetComparePage.Output {
+        let path = input.path, query = input.query
+        let ref = try readable(path.namespace, path.kind, path.name)
+        let versions = try await call { store throws(StoreError) in try await store.versions(of: ref) }.map(\.version)
+        guard let newest = versions.last else { throw APIError.notFound("\(path.namespace)/\(path.kind.rawValue)/\(path.name) not found") }
+        let fromText = query.from.flatMap { $0.isEmpty ? nil : $0 }, toText = query.to.flatMap { $0.isEmpty ? nil : $0 }
+        var report: ChangeReport?
+        var title = ""
+        var problem: String?
+        do {
+            if let fromText, let toText {
+                guard let old = try selector(fromText), let new = try selector(toText) else { throw APIError.badRequest("from and to name versions") }
+                report = try await call { store throws(StoreError) in try await store.changes(of: ref, from: old, to: new) }
+                title = "\(fromText) → \(toText)"
+            } else if path.namespace != organisation,
+                      let diff = try? await store.diff(ResourceRef(namespace: ref.namespace, kind: ref.kind, name: ref.name)) {
+                report = diff.report
+                title = "\(diff.fork) against its upstream \(diff.upstream)"
+            } else if versions.count > 1 {
+                let previous = versions[versions.count - 2]
+                guard let old = try selector(previous), let new = try selector(newest) else { throw APIError.badRequest("versions to compare") }
+                report = try await call { store throws(StoreError) in try await store.changes(of: ref, from: old, to: new) }
+                title = "\(previous) → \(newest)"
+            } else {
+                problem = "\(path.name) has one version: there is nothing to compare it with yet."
+            }
+        } catch let error as APIError where error.status == .badRequest || error.status == .notFound {
+            problem = error.message
+        }
+        let from = fromText ?? (versions.count > 1 ? versions[versions.count - 2] : newest), to = toText ?? newest
+        let changes = (report?.changes ?? []).map { change -> [String: Any] in
+            ["path": change.path, "kind": change.kind.rawValue, "breaking": change.breaking,
+             "before": change.before.map(Self.shown) ?? false, "after": change.after.map(Self.shown) ?? false]
+        }
+        let html = page("compare", [
+            "title": "Compare \(path.name)", "name": path.name,
+            "pageHref": Self.pagePath(path.namespace, ResourceKind(path.kind), path.name, newest),
+            "action": "/ui/\(path.namespace)/\(path.kind.rawValue)/\(path.name)/compare",
+            "versionChoice": versions.count > 1,
+            "fromOptions": versions.map { ["value": $0, "selected": $0 == from] },
+            "toOptions": versions.map { ["value": $0, "selected": $0 == to] },
+            "error": problem ?? false,
+            "report": report != nil, "reportTitle": title, "breaking": report?.isBreaking ?? false,
+            "count": changes.isEmpty ? "no change" : changes.count == 1 ? "1 change" : "\(changes.count) changes",
+            "changes": changes, "hasChanges": !changes.isEmpty,
+        ])
+        return .ok(.init(body: .html(HTTPBody(represent(html, as: Self.htmlType, negotiated: false).bytes))))
+    }
+
+    /// A value of a change as a line of text (strings as they are, anything else as compact JSON), cut at 200 characters.
+    static func shown(_ value: JSONValue) -> String {
+        let text = value.stringValue ?? value.serialized()
+        return text.count > 200 ? String(text.prefix(200)) + "…" : text
     }
 }

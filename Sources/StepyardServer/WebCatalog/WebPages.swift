@@ -26,7 +26,6 @@ enum WebPages {
     /// A page: the template filled with `context` (and what every page shows).
     static func render(_ template: String, _ context: [String: Any]) -> [UInt8] {
         var context = context
-        context["version"] = context["version"] ?? ""
         if context["title"] == nil { context["title"] = "Catalog" }
         return Array((library.render(context, withTemplate: template) ?? "").utf8)
     }
