@@ -83,8 +83,12 @@ def main():
         check("the params table marks git-url required", "git-url required" in params, params[:200])
         tasks = driver.find_element(By.CSS_SELECTOR, "section[aria-labelledby=steps-h]").text
         check("the tasks are listed with their images", "deploy docker.io/bitnami/kubectl" in tasks, tasks[:200])
+        graph = driver.find_elements(By.CSS_SELECTOR, "svg.graph")
+        check("the pipeline's graph is drawn", bool(graph) and graph[0].is_displayed() and graph[0].size["width"] > 300,
+              str(graph[0].size) if graph else "no graph")
         readme_links = [a.get_attribute("href") for a in driver.find_elements(By.CSS_SELECTOR, ".readme a")]
         check("README links lead to pages", any(link.endswith("/ui/tekton/task/go/1.0.0") for link in readme_links), str(readme_links[:5]))
+        driver.execute_script("document.getElementById('graph-h').scrollIntoView()")
         shot("version")
 
         # Start a run: mistakes first, each shown beside its field.

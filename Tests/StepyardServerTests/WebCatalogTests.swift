@@ -56,6 +56,11 @@ import Testing
             let pipeline = try await client.call(.get, "/ui/tekton/pipeline/go-pipeline/1.0.0")
             #expect(pipeline.text.contains("<a href=\"/ui/tekton/task/go/1.0.0\"><code>go</code></a>"))
             #expect(pipeline.text.contains("<code>deploy</code> <span class=\"image\">docker.io/bitnami/kubectl:1.31.4</span>"))
+            // Its graph, drawn by the server: build, then deploy; notify in finally.
+            #expect(pipeline.text.contains("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"graph\" role=\"img\""))
+            #expect(pipeline.text.contains("<line class=\"edge\" data-from=\"build\" data-to=\"deploy\""))
+            #expect(pipeline.text.contains("data-task=\"notify\"><rect") && pipeline.text.contains(">finally</text>"))
+            #expect(!text.contains("<svg"))
             #expect(try await client.call(.get, "/ui/tekton/task/nope/1.0.0").status == .notFound)
         }
     }
@@ -215,5 +220,23 @@ import Testing
             let unknown = try await client.call(.get, "/ui/tekton/task/git-clone/compare?from=0.8&to=7.0")
             #expect(unknown.status == .ok && unknown.text.contains("class=\"error\""))
         }
+    }
+
+    /// The graph's columns follow runAfter and result references; finally comes last; names are escaped.
+    @Test func pipelineGraphLayout() throws {
+        let spec: JSONValue = try JSONValue(parsingJSON: """
+            {"tasks": [{"name": "clone"}, {"name": "test", "runAfter": ["clone"]}, {"name": "lint", "runAfter": ["clone"]},
+                       {"name": "image", "params": [{"name": "commit", "value": "$(tasks.test.results.commit)"}]}],
+             "finally": [{"name": "notify"}]}
+            """)
+        let nodes = PipelineGraph.nodes(of: spec)
+        #expect(nodes.map(\.name) == ["clone", "test", "lint", "image", "notify"])
+        #expect(nodes[3].after == ["test"] && nodes[4].isFinally)
+        let svg = try #require(PipelineGraph.svg(of: spec, title: "a <b> title"))
+        #expect(svg.contains("<title id=\"graph-title\">a &lt;b&gt; title</title>"))
+        #expect(svg.contains("data-from=\"test\" data-to=\"image\""))
+        // Columns: clone 0; test, lint 1; image 2; notify 3 (x = 16 + column × 230).
+        #expect(svg.contains("data-task=\"image\"><rect x=\"476\"") && svg.contains("data-task=\"notify\"><rect x=\"706\""))
+        #expect(PipelineGraph.svg(of: ["tasks": []], title: "none") == nil)
     }
 }

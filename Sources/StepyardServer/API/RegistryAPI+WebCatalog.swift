@@ -137,28 +137,38 @@ extension RegistryAPI {
             ["reference": entry.reference, "digest": entry.digest, "href": Self.lockPage(entry.reference, organisation: organisation)]
         }
         let readmeHTML = readme.map { ReadmeHTML.render(ReadmeLinks.rewrite($0, of: info, organisation: organisation)) }
-        let html = page("version", [
+        var context: [String: Any] = [
             "title": "\(info.name) \(info.version)",
             "namespace": info.namespace, "kind": info.kind.rawValue, "name": info.name, "version": info.version,
             "description": info.description, "deprecated": info.deprecated, "yanked": info.yanked,
             "deprecationMessage": info.deprecationMessage ?? false,
             "runnable": ref.kind != .stepAction,
-            "runHref": Self.pagePath(info.namespace, info.kind, info.name, info.version) + "/run",
-            "yamlHref": base, "resolvedHref": base + "/resolved", "schemaHref": base + "/schema",
-            "compareHref": "/ui/\(info.namespace)/\(info.kind.rawValue)/\(info.name)/compare",
-            "params": params, "hasParams": !params.isEmpty,
-            "workspaces": workspaces, "hasWorkspaces": !workspaces.isEmpty,
-            "results": results, "hasResults": !results.isEmpty,
-            "stepsTitle": ref.kind == .pipeline ? "Tasks" : ref.kind == .stepAction ? "Image" : "Steps",
-            "steps": steps,
-            "lock": Array(lock), "hasLock": !lock.isEmpty,
-            "versions": versions.reversed().map { version -> [String: Any] in
-                ["version": version.version, "href": Self.pagePath(version.namespace, version.kind, version.name, version.version),
-                 "current": version.version == info.version, "deprecated": version.deprecated, "yanked": version.yanked,
-                 "message": version.deprecationMessage ?? false]
-            },
-            "readme": readmeHTML ?? false,
-        ])
+        ]
+        let pagePath = Self.pagePath(info.namespace, info.kind, info.name, info.version)
+        context["runHref"] = pagePath + "/run"
+        context["yamlHref"] = base
+        context["resolvedHref"] = base + "/resolved"
+        context["schemaHref"] = base + "/schema"
+        context["compareHref"] = "/ui/\(info.namespace)/\(info.kind.rawValue)/\(info.name)/compare"
+        context["params"] = params
+        context["hasParams"] = !params.isEmpty
+        context["workspaces"] = workspaces
+        context["hasWorkspaces"] = !workspaces.isEmpty
+        context["results"] = results
+        context["hasResults"] = !results.isEmpty
+        context["stepsTitle"] = ref.kind == .pipeline ? "Tasks" : ref.kind == .stepAction ? "Image" : "Steps"
+        context["steps"] = steps
+        let graph = ref.kind == .pipeline ? PipelineGraph.svg(of: document["spec"], title: "The tasks of \(info.name) \(info.version) and what runs after what") : nil
+        context["graph"] = graph ?? false
+        context["lock"] = Array(lock)
+        context["hasLock"] = !lock.isEmpty
+        context["versions"] = versions.reversed().map { version -> [String: Any] in
+            ["version": version.version, "href": Self.pagePath(version.namespace, version.kind, version.name, version.version),
+             "current": version.version == info.version, "deprecated": version.deprecated, "yanked": version.yanked,
+             "message": version.deprecationMessage ?? false]
+        }
+        context["readme"] = readmeHTML ?? false
+        let html = page("version", context)
         return .ok(.init(body: .html(HTTPBody(represent(html, as: Self.htmlType, negotiated: false).bytes))))
     }
 
