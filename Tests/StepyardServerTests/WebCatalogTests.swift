@@ -25,6 +25,11 @@ import Testing
             let pipelines = try await client.call(.get, "/?q=go&kind=pipeline", headers: Self.html)
             #expect(pipelines.text.contains(">go-pipeline</a>") && !pipelines.text.contains(">go-test</a>"))
             #expect(pipelines.text.contains("<option value=\"pipeline\" selected>"))
+            // Words are prefixes: a half-typed name already finds it, here and in the API.
+            let prefix = try await client.call(.get, "/?q=golan", headers: Self.html)
+            #expect(prefix.text.contains("href=\"/ui/tekton/task/go/1.0.0\">go</a>"))
+            let api = try await client.call(.get, "/api/v1/search?q=kanik")
+            #expect(api.json["items"]?.arrayValue?.contains { $0["name"] == "kaniko-build" } == true)
             let none = try await client.call(.get, "/?q=zzzzqqq", headers: Self.html)
             #expect(none.text.contains("Nothing found."))
             // Without a browser's Accept, the JSON index.

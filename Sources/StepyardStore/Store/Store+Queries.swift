@@ -44,7 +44,8 @@ extension Store {
                        language: String? = nil, namespace: String? = nil, limit: Int = 20) throws(StoreError) -> [SearchHit] {
         let search: SearchText
         do { search = try SearchText(text) } catch { throw .invalidQuery(error.message) }
-        let words = search.words.map { "\"\($0)\"" }
+        // Each word as a prefix (`golan` finds golang): a name half typed in a search box already finds it.
+        let words = search.words.map { "\"\($0)\"*" }
         var arguments: [any DatabaseValueConvertible] = [search.exactName]
         var sql = "SELECT v.*, "
         if words.isEmpty {
