@@ -67,6 +67,9 @@ import Testing
             #expect(pipeline.text.contains("data-task=\"notify\"><rect") && pipeline.text.contains(">finally</text>"))
             #expect(!text.contains("<svg"))
             #expect(try await client.call(.get, "/ui/tekton/task/nope/1.0.0").status == .notFound)
+            // `tkn hub` and the hub answers link here.
+            let hub = try await client.call(.get, "/v1/resource/tekton/task/go/1.0.0")
+            #expect(hub.json["data"]?["webURL"]?.stringValue?.hasSuffix("/ui/tekton/task/go/1.0.0") == true, "\(hub.text.prefix(400))")
         }
     }
 

@@ -219,7 +219,7 @@ extension RegistryAPI {
                 .setting("minPipelinesVersion", .string(entry.minPipelinesVersion ?? ""))
         }
         return value.setting("rawURL", .string(base + "/v1/" + raw))
-            .setting("webURL", .string(base + "/api/v1/resources/\(info.namespace)/\(info.kind.rawValue)/\(info.name)/\(info.version)"))
+            .setting("webURL", .string(base + Self.pagePath(info.namespace, info.kind, info.name, info.version)))
             .setting("hubURLPath", .string(hubURLPath(info) + "/" + info.version))
             .setting("hubRawURLPath", .string(raw))
             .setting("platforms", Self.named("platform", entry.platforms))
