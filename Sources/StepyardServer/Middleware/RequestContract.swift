@@ -118,11 +118,8 @@ struct RequestContract: Sendable {
         for (template, segment) in zip(operation.segments, path.split(separator: "/")) where template.hasPrefix("{") {
             values[.path, default: [:]][String(template.dropFirst().dropLast())] = [String(segment).removingPercentEncoding ?? String(segment)]
         }
-        for item in (query ?? "").split(separator: "&") {
-            // `=x`, `x=`, `=` and `x` alike: a name (maybe empty) and a value (maybe empty).
-            let pair = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let decode = { (text: Substring) in text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(text) }
-            values[.query, default: [:]][decode(pair[0]), default: []].append(pair.count > 1 ? decode(pair[1]) : "")
+        for (name, value) in QueryItems(query).pairs {
+            values[.query, default: [:]][name, default: []].append(value)
         }
         var problems: [Problem] = []
         for parameter in operation.parameters {

@@ -95,23 +95,3 @@ enum ReadmeHTML {
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 }
-
-/// A query string read into its items (`+` as a space, percent-escapes decoded), the last value of a name winning.
-struct QueryItems {
-    private(set) var values: [String: String] = [:]
-
-    init(_ query: String?) {
-        for item in (query ?? "").split(separator: "&") {
-            let pair = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let decode = { (text: Substring) in text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(text) }
-            values[decode(pair[0])] = pair.count > 1 ? decode(pair[1]) : ""
-        }
-    }
-
-    subscript(name: String) -> String? { values[name] }
-
-    /// `value` as a query item (for links the server writes).
-    static func encode(_ value: String) -> String {
-        value.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? value
-    }
-}
