@@ -175,6 +175,13 @@ import Testing
             let index = try await client.call(.get, "/")
             #expect(index.status == .ok && index.json["openapi"] == "/openapi.yaml")
             #expect(index.json["links"]?["resolved"] == "/api/v1/resources/{namespace}/{kind}/{name}/{version}/resolved")
+            // Every entry point with a fixed path answers (with its query, where it takes one).
+            for (name, link) in index.json["links"]?.objectValue ?? [:] {
+                guard let path = link.stringValue, !path.contains("{namespace}"), !path.contains(" ") else { continue }
+                let concrete = path.replacingOccurrences(of: "{text}", with: "go").replacingOccurrences(of: "{file}", with: "git-url")
+                let answer = try await client.call(.get, concrete)
+                #expect(answer.status == .ok, "\(name): \(concrete) \(answer.status)")
+            }
         }
     }
 

@@ -30,7 +30,7 @@ extension RegistryAPI {
         "versionPage": "/ui/{namespace}/{kind}/{name}/{version}",
         "sharedSchemas": "/schemas/params/{file}.json",
         "departments": "/api/v1/departments",
-        "images": "/api/v1/images?image={reference}",
+        "images": "/api/v1/images?match={text}",
         "tektonHub": "/v1/catalogs",
         "health": "/healthz",
         "readiness": "/readyz",
