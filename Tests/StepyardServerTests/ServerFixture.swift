@@ -87,6 +87,16 @@ struct Answer: Sendable {
 }
 
 extension TestClientProtocol {
+    /// Signs a browser in with `token` through the sign-in form; the `Cookie` value it then sends (CSRF and session).
+    func signIn(_ token: String) async throws -> String {
+        let csrf = String(repeating: "5a", count: 32)
+        let answer = try await call(.post, "/ui/sign-in", body: "token=\(token)&csrf=\(csrf)", contentType: "application/x-www-form-urlencoded",
+                                    headers: ["Cookie": "stepyard_csrf=\(csrf)"])
+        let session = answer.headers[values: .setCookie].first { $0.hasPrefix("stepyard_session=") }
+            .map { String($0.dropFirst("stepyard_session=".count).prefix { $0 != ";" }) } ?? ""
+        return "stepyard_csrf=\(csrf); stepyard_session=\(session)"
+    }
+
     /// One request, with an optional bearer token and body.
     func call(_ method: HTTPRequest.Method, _ uri: String, token: String? = nil, body: String? = nil,
               contentType: String = "application/json", headers extra: [String: String] = [:]) async throws -> Answer {

@@ -119,7 +119,8 @@ import Testing
             func errorAfter(_ field: String) -> Bool {
                 guard let start = mistakes.text.range(of: "id=\"\(field)\"") else { return false }
                 let rest = mistakes.text[start.upperBound...]
-                let next = rest.range(of: "<div class=\"field")?.lowerBound ?? rest.endIndex
+                let next = [rest.range(of: "<div class=\"field\""), rest.range(of: "<div class=\"field invalid\"")]
+                    .compactMap { $0?.lowerBound }.min() ?? rest.endIndex
                 return rest[..<next].contains("class=\"error\"")
             }
             #expect(errorAfter("p-git-url") && errorAfter("p-image") && errorAfter("ws-source") && errorAfter("o-name"))
@@ -131,7 +132,8 @@ import Testing
                                              + "&p.test-args=-count%3D1%0D%0A-v&ws.source=volumeClaimTemplate%3A2Gi&ws.docker-config=secret%3Aregcred"
                                              + "&run.name=app-build-1&run.serviceAccountName=deployer")
             #expect(good.status == .ok)
-            #expect(good.text.contains("<code>kubectl apply -f run.yaml</code>"))
+            #expect(good.text.contains("<code>kubectl apply -f app-build-1.yaml</code>"))
+            #expect(good.text.contains("download=\"app-build-1.yaml\""))
             #expect(good.text.contains("kind: PipelineRun") && good.text.contains("name: app-build-1"))
             #expect(good.text.contains("- &quot;-count=1&quot;") || good.text.contains("- -count=1"))
             #expect(good.text.contains("secretName: regcred") && good.text.contains("serviceAccountName: deployer"))
@@ -227,6 +229,167 @@ import Testing
             #expect(try await client.call(.get, "/ui/payments/task/git-clone/compare", token: fixture.logistics).status == .notFound)
             let unknown = try await client.call(.get, "/ui/tekton/task/git-clone/compare?from=0.8&to=7.0")
             #expect(unknown.status == .ok && unknown.text.contains("class=\"error\""))
+        }
+    }
+
+    /// Search finds templates by their steps' names and the images they run (a Task through the StepActions it
+    /// uses); a name match ranks above text.
+    @Test(arguments: [
+        ("kaniko", "kaniko-build", true),     // a name, though many READMEs mention kaniko
+        ("golangci", "golangci-lint", true),
+        ("bitnami", "deploy-kubectl", false), // a Task whose step ref runs docker.io/bitnami/kubectl
+        ("aquasec", "go", false),             // the go Task's scan step runs docker.io/aquasec/trivy
+    ])
+    func searchFindsStepsImagesAndNamesFirst(_ text: String, _ name: String, _ first: Bool) async throws {
+        let fixture = try await ServerFixture.bundled()
+        try await fixture.application().test(.router) { client in
+            let names = try await client.call(.get, "/api/v1/search?q=\(text)&limit=100").json["items"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? []
+            #expect(first ? names.first == name : names.contains(name), "\(names)")
+        }
+    }
+
+    /// Facets count the whole result, narrow it as links, and a chosen value links back to the wider list; yanked and
+    /// deprecated resources carry their badges in the listing.
+    @Test func facetsNarrowAndBadgesShow() async throws {
+        let fixture = try await ServerFixture.bundled()
+        _ = try await fixture.store.yank(try ResourceRef(parsing: "stepaction/trivy-scan@1.0.0"), author: ServerFixture.author)
+        try await fixture.application().test(.router) { client in
+            let all = try await client.call(.get, "/?q=go", headers: Self.html)
+            #expect(all.text.contains("<a href=\"/?q=go&amp;kind=pipeline\">pipeline</a> <span class=\"n\">"))
+            #expect(all.text.contains("<h2 id=\"facet-language\">Language</h2>") && all.text.contains("<h2 id=\"facet-category\">Category</h2>"))
+            let go = try await client.call(.get, "/?q=go&language=go", headers: Self.html)
+            let hits = go.text.components(separatedBy: "<li class=\"hit\">").dropFirst()
+            #expect(!hits.isEmpty && hits.allSatisfy { $0.contains("<span class=\"badge lang\">go</span>") })
+            #expect(go.text.contains("aria-current=\"true\" class=\"selected\">go</a>") && go.text.contains("class=\"clear\" href=\"/?q=go\""))
+            let tagged = try await client.call(.get, "/?tag=kaniko", headers: Self.html)
+            #expect(tagged.text.contains(">kaniko-build</a>") && tagged.text.contains("<input type=\"hidden\" name=\"tag\" value=\"kaniko\">"))
+            let trivy = try await client.call(.get, "/?q=trivy-scan", headers: Self.html)
+            #expect(trivy.text.contains("<span class=\"badge yanked\">yanked</span>"))
+            #expect(try await client.call(.get, "/api/v1/search?q=trivy-scan").json["items"]?[0]?["yanked"] == .bool(true))
+        }
+    }
+
+    /// From the pages a member forks an organisation template and upgrades a fork, settling its conflict; the forms
+    /// need the page's CSRF value, and another department cannot reach either.
+    @Test func forkAndUpgradeFromThePages() async throws {
+        let fixture = try await ServerFixture.bundled()
+        let store = fixture.store, author = ServerFixture.author
+        func publish(_ yaml: String, department: String? = nil) async throws {
+            _ = try await store.publish(PublishRequest(document: Array(yaml.utf8), sourcePath: "tool.yaml", department: department), author: author)
+        }
+        try await publish(taskYAML("tool", "1.0.0"))
+        _ = try await store.fork(try ResourceRef(parsing: "task/tool@1.0.0"), department: "payments", author: author)
+        try await publish(taskYAML("tool", "1.0.1", image: "alpine:3.21"), department: "payments")
+        try await publish(taskYAML("tool", "1.1.0", image: "alpine:3.22"))
+        let csrf = String(repeating: "ab", count: 32)
+        let form = "application/x-www-form-urlencoded"
+        let browser = ["Cookie": "stepyard_csrf=\(csrf)", "Accept": "text/html"]
+        try await fixture.application().test(.router) { client in
+            // The fork form: for members, into the departments they may change.
+            let page = try await client.call(.get, "/ui/tekton/task/tool/1.0.0", token: fixture.payments)
+            #expect(page.text.contains("<form class=\"fork\" action=\"/ui/tekton/task/tool/1.0.0/fork\""))
+            #expect(page.text.contains("<option value=\"payments\">payments</option>") && !page.text.contains("<option value=\"logistics\">"))
+            #expect(!(try await client.call(.get, "/ui/tekton/task/tool/1.0.0")).text.contains("class=\"fork\""))
+
+            let forged = try await client.call(.post, "/ui/tekton/task/tool/1.0.0/fork", token: fixture.payments,
+                                               body: "csrf=guess&department=payments&name=tool-own", contentType: form, headers: browser)
+            #expect(forged.status == .forbidden)
+            let foreign = try await client.call(.post, "/ui/tekton/task/tool/1.0.0/fork", token: fixture.logistics,
+                                                body: "csrf=\(csrf)&department=payments&name=tool-own", contentType: form, headers: browser)
+            #expect(foreign.status == .notFound)
+            #expect((try? await store.versions(of: try ResourceRef(parsing: "payments/task/tool-own"))) == nil)
+            let forked = try await client.call(.post, "/ui/tekton/task/tool/1.0.0/fork", token: fixture.payments,
+                                               body: "csrf=\(csrf)&department=payments&name=tool-own", contentType: form, headers: browser)
+            #expect(forked.status == .seeOther && forked.headers[.location] == "/ui/payments/task/tool-own/1.0.0")
+            let forkPage = try await client.call(.get, "/ui/payments/task/tool-own/1.0.0", token: fixture.payments)
+            #expect(forkPage.text.contains("Of <a href=\"/ui/tekton/task/tool/1.0.0\">task/tool@1.0.0</a>"))
+            #expect(forkPage.text.contains("Preview the upgrade to 1.1.0"))
+
+            // The upgrade preview: the conflict with its choice; nothing is written until it is settled.
+            let preview = try await client.call(.get, "/ui/payments/task/tool/upgrade", token: fixture.payments)
+            #expect(preview.status == .ok && preview.text.contains("1 conflict"))
+            #expect(preview.text.contains("<option value=\"spec.steps[build].image=theirs\">theirs</option>"))
+            #expect(preview.text.contains("<code>alpine:3.21</code></td><td><code>alpine:3.22</code>"))
+            #expect(try await client.call(.get, "/ui/payments/task/tool/upgrade", token: fixture.logistics).status == .notFound)
+            let unsettled = try await client.call(.post, "/ui/payments/task/tool/upgrade", token: fixture.payments,
+                                                  body: "csrf=\(csrf)&to=1.1.0", contentType: form, headers: browser)
+            #expect(unsettled.status == .ok && unsettled.text.contains("Nothing was published: choose ours or theirs for spec.steps[build].image"))
+            #expect(try await store.versions(of: try ResourceRef(parsing: "payments/task/tool")).map(\.version) == ["1.0.0", "1.0.1"])
+            let reader = try await client.call(.post, "/ui/payments/task/tool/upgrade", token: fixture.logistics,
+                                               body: "csrf=\(csrf)&to=1.1.0&resolve=spec.steps%5Bbuild%5D.image%3Dtheirs", contentType: form, headers: browser)
+            #expect(reader.status == .notFound)
+            let settled = try await client.call(.post, "/ui/payments/task/tool/upgrade", token: fixture.payments,
+                                                body: "csrf=\(csrf)&to=1.1.0&resolve=spec.steps%5Bbuild%5D.image%3Dtheirs", contentType: form, headers: browser)
+            #expect(settled.status == .seeOther && settled.headers[.location] == "/ui/payments/task/tool/1.1.0")
+            let (_, bytes) = try await store.content(of: try ResourceRef(parsing: "payments/task/tool@1.1.0"))
+            #expect(String(decoding: bytes, as: UTF8.self).contains("image: alpine:3.22"))
+            let upgraded = try await client.call(.get, "/ui/payments/task/tool/1.1.0", token: fixture.payments)
+            #expect(upgraded.text.contains("task/tool@1.1.0</a>") && upgraded.text.contains("It is up to date with its upstream."))
+        }
+    }
+
+    /// Pages are kept per reach and per repository state: a member's page never reaches another department or an
+    /// anonymous browser, and a publish shows at once.
+    @Test func cachedPagesKeepToTheirReachAndState() async throws {
+        let fixture = try await ServerFixture.bundled()
+        _ = try await fixture.store.fork(try ResourceRef(parsing: "task/go@1.0.0"), department: "payments", author: ServerFixture.author)
+        try await fixture.application().test(.router) { client in
+            for _ in 0..<2 {
+                #expect(try await client.call(.get, "/?q=go", token: fixture.payments, headers: Self.html).text.contains("/ui/payments/task/go/1.0.0"))
+                #expect(!(try await client.call(.get, "/?q=go", token: fixture.logistics, headers: Self.html)).text.contains("/ui/payments/"))
+                #expect(!(try await client.call(.get, "/?q=go", headers: Self.html)).text.contains("/ui/payments/"))
+            }
+            let before = try await client.call(.get, "/ui/tekton/task/go/1.0.0")
+            #expect(!before.text.contains(">1.1.0</a>"))
+            var yaml = String(decoding: try await fixture.store.content(of: try ResourceRef(parsing: "task/go@1.0.0")).1, as: UTF8.self)
+            yaml = yaml.replacingOccurrences(of: "app.kubernetes.io/version: \"1.0.0\"", with: "app.kubernetes.io/version: \"1.1.0\"")
+            let put = try await client.call(.put, "/api/v1/resources/tekton/task/go/1.1.0", token: fixture.publisher, body: yaml, contentType: "application/yaml")
+            #expect(put.status == .created, "\(put.text)")
+            #expect(try await client.call(.get, "/ui/tekton/task/go/1.0.0").text.contains(">1.1.0</a>"))
+            // The same CSRF value in every cached copy is the browser's own.
+            let csrf = String(repeating: "cd", count: 32)
+            let run = try await client.call(.get, "/ui/tekton/task/go/1.0.0", token: fixture.payments, headers: ["Cookie": "stepyard_csrf=\(csrf)"])
+            #expect(run.text.contains("name=\"csrf\" value=\"\(csrf)\"") && !run.text.contains(PageCache.csrfMarker))
+        }
+    }
+
+    @Test func pageCacheDropsAnOlderStateAndKeepsItsSize() {
+        let cache = PageCache(capacity: 2)
+        cache.keep(PageCache.Page(title: "a", content: "A"), under: "a", generation: 1)
+        cache.keep(PageCache.Page(title: "b", content: "B"), under: "b", generation: 1)
+        cache.keep(PageCache.Page(title: "c", content: "C"), under: "c", generation: 1)
+        #expect(cache.page("a", generation: 1) == nil && cache.page("c", generation: 1)?.content == "C" && cache.count == 2)
+        #expect(cache.page("c", generation: 2) == nil)
+        cache.keep(PageCache.Page(title: "d", content: "D"), under: "d", generation: 2)
+        #expect(cache.count == 1 && cache.page("b", generation: 1) == nil)
+        // A page rendered from an older state than the cache now holds is not kept.
+        cache.keep(PageCache.Page(title: "e", content: "E"), under: "e", generation: 1)
+        #expect(cache.page("e", generation: 1) == nil && cache.page("e", generation: 2) == nil)
+        let off = PageCache(capacity: 0)
+        off.keep(PageCache.Page(title: "a", content: "A"), under: "a", generation: 1)
+        #expect(off.count == 0)
+    }
+
+    /// The run form checks as you type through the validate route, which takes a signed-in browser's session (it
+    /// changes nothing); other POSTs do not.
+    @Test func theValidateRouteTakesASession() async throws {
+        let fixture = try await ServerFixture.bundled()
+        _ = try await fixture.store.fork(try ResourceRef(parsing: "task/go@1.0.0"), department: "payments", author: ServerFixture.author)
+        try await fixture.application().test(.router) { client in
+            let form = try await client.call(.get, "/ui/tekton/task/go/1.0.0/run")
+            #expect(form.text.contains("data-validate=\"/api/v1/resources/tekton/task/go/1.0.0/validate\""))
+            #expect(form.text.contains("data-param=\"git-url\" data-type=\"string\"") && form.text.contains("<script src=\"/ui/static/run.js\" defer>"))
+            let script = try await client.call(.get, "/ui/static/run.js")
+            #expect(script.status == .ok && script.headers[.contentType] == "text/javascript; charset=utf-8")
+            let session = try await client.signIn(fixture.payments)
+            let path = "/api/v1/resources/payments/task/go/1.0.0/validate"
+            let body = #"{"params": {"git-url": "ftp://x", "image": "registry.example.com/a:1"}}"#
+            #expect(try await client.call(.post, path, body: body).status == .notFound)
+            let checked = try await client.call(.post, path, body: body, headers: ["Cookie": session])
+            #expect(checked.status == .unprocessableContent && checked.json["errors"]?[0]?["pointer"] == "/params/git-url")
+            let put = try await client.call(.put, "/api/v1/resources/payments/task/other/1.0.0", body: taskYAML("other", "1.0.0"),
+                                            contentType: "application/yaml", headers: ["Cookie": session])
+            #expect(put.status == .unauthorized)
         }
     }
 

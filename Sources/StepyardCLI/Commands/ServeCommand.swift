@@ -38,12 +38,17 @@ struct ServeCommand: OutputCommand {
     var maxUriBytes: Int?
     @Option(name: .long, help: "The most header bytes accepted; more is 431 (default \(ServerConfiguration().maxHeaderBytes)).")
     var maxHeaderBytes: Int?
+    @Option(name: .long, help: "Web catalog pages kept rendered in memory; 0 renders every page when asked (default \(ServerConfiguration().pageCacheEntries)).")
+    var pageCacheEntries: Int?
 
     func perform() async -> CommandOutput {
         guard (1...65535).contains(port) else { return CommandOutput(stderr: "stepyard serve: --port must be 1 to 65535\n", exitCode: ExitStatus.usage) }
         for (flag, value) in [("--max-connections", maxConnections), ("--idle-timeout", idleTimeout), ("--request-timeout", requestTimeout),
                               ("--max-uri-bytes", maxUriBytes), ("--max-header-bytes", maxHeaderBytes)] where (value ?? 1) < 1 {
             return CommandOutput(stderr: "stepyard serve: \(flag) must be at least 1\n", exitCode: ExitStatus.usage)
+        }
+        if let pageCacheEntries, pageCacheEntries < 0 {
+            return CommandOutput(stderr: "stepyard serve: --page-cache-entries must be 0 or more\n", exitCode: ExitStatus.usage)
         }
         if let bad = corsOrigin.first(where: { !CORS.isOrigin($0) }) {
             return CommandOutput(stderr: "stepyard serve: --cors-origin \(bad) is not an origin: give scheme://host[:port] (no path), or *\n", exitCode: ExitStatus.usage)
@@ -75,6 +80,7 @@ struct ServeCommand: OutputCommand {
             if let requestTimeout { configuration.requestTimeout = .seconds(requestTimeout) }
             if let maxUriBytes { configuration.maxURIBytes = maxUriBytes }
             if let maxHeaderBytes { configuration.maxHeaderBytes = maxHeaderBytes }
+            if let pageCacheEntries { configuration.pageCacheEntries = pageCacheEntries }
             let tokens = try AccessTokens.open(storeDirectory: directory)
             let app = try await buildApplication(store: store, tokens: tokens, configuration: configuration, logger: logger)
             let hasAdmin = (try? tokens.list().contains { $0.role == .admin }) ?? false

@@ -14,6 +14,9 @@ public struct ResourceFacts: Sendable, Hashable {
     public var dependencies: [Dependency]
     /// Container images its steps and sidecars run, in document order, without repeats.
     public var images: [String]
+    /// What its steps are called (and the StepActions they use), a Pipeline's task names and the Tasks they use, in
+    /// document order, without repeats: what a search for a step finds it by.
+    public var stepNames: [String]
 
     /// A use of another resource: a Task's step `ref` to a StepAction, a Pipeline's `taskRef` to a Task.
     public struct Dependency: Sendable, Hashable {
@@ -44,6 +47,10 @@ public struct ResourceFacts: Sendable, Hashable {
 
         var dependencies: [Dependency] = []
         var images: [String] = []
+        var stepNames: [String] = []
+        func recordName(_ name: String?) {
+            if let name, !name.isEmpty, !stepNames.contains(name) { stepNames.append(name) }
+        }
         // An image chosen by a param (`golang:$(params.go-version)`) is recorded as it runs by default.
         func recordImage(_ image: String?, defaults: [String: String]) {
             guard var image, !image.isEmpty else { return }
@@ -67,6 +74,8 @@ public struct ResourceFacts: Sendable, Hashable {
             func addImage(_ image: String?) { recordImage(image, defaults: defaults) }
             addImage(spec.fields["stepTemplate"]?["image"]?.stringValue)
             for step in spec.steps {
+                recordName(step.name)
+                recordName(step.refName)
                 if let ref = step.refName, step.fields["ref"]?["resolver"] == nil {
                     let dependency = Dependency(kind: .stepAction, name: ref, requirement: pins[ref] ?? "latest")
                     if !dependencies.contains(dependency) { dependencies.append(dependency) }
@@ -84,6 +93,8 @@ public struct ResourceFacts: Sendable, Hashable {
             let pins = Self.pins(annotations[Self.tasksAnnotation])
             let pipelineDefaults = stringDefaults(spec)
             for task in spec.tasks + spec.finallyTasks {
+                recordName(task.name)
+                recordName(task.taskRefName)
                 if let name = task.taskRefName, task.fields["taskRef"]?["resolver"] == nil,
                    (task.fields["taskRef"]?["kind"]?.stringValue ?? "Task") == "Task" {
                     let dependency = Dependency(kind: .task, name: name, requirement: pins[name] ?? "latest")
@@ -106,10 +117,11 @@ public struct ResourceFacts: Sendable, Hashable {
         }
         self.dependencies = dependencies
         self.images = images
+        self.stepNames = stepNames
     }
 
     /// `a, b ,c` → `["a", "b", "c"]`.
-    static func list(_ text: String?) -> [String] {
+    public static func list(_ text: String?) -> [String] {
         (text ?? "").split(separator: ",").map { String($0).trimmingWhitespace }.filter { !$0.isEmpty }
     }
 

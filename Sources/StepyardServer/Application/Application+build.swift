@@ -15,6 +15,7 @@ struct ServerContext: Sendable {
     let logger: Logger
     let verifier: TokenVerifier
     let sessions: WebSessions
+    let pages: PageCache
 }
 
 /// Builds the Stepyard HTTP application over an open store.
@@ -42,7 +43,8 @@ public func buildApplication(store: Store, tokens: AccessTokens, configuration: 
     let context = ServerContext(store: store, tokens: tokens, configuration: configuration, state: state,
                                 cache: cache,
                                 policy: AccessPolicy(organisation: store.organisation, anonymousRead: configuration.anonymousRead),
-                                logger: logger, verifier: verifier, sessions: WebSessions())
+                                logger: logger, verifier: verifier, sessions: WebSessions(),
+                                pages: PageCache(capacity: configuration.pageCacheEntries))
     _ = ServerMetrics.registry
     let router = Router()
     router.add(middleware: RequestLogMiddleware(logger: logger))

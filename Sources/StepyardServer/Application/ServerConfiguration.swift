@@ -13,6 +13,8 @@ public struct ServerConfiguration: Sendable {
     public var watchInterval: Duration = .seconds(1)
     /// The resolved templates kept in memory.
     public var resolvedCacheEntries: Int = 2048
+    /// The web catalog's rendered pages kept in memory (0: every page is rendered when asked).
+    public var pageCacheEntries: Int = 512
     /// Connections open at once; past it each new one closes the longest idle (or itself, when none is idle).
     public var maxConnections: Int = 2048
     /// How long a connection may stay without a request (or trickle a request's head) before it is closed.

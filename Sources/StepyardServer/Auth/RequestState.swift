@@ -10,6 +10,8 @@ struct RequestState: Sendable {
     var baseURL = "http://127.0.0.1:8080"
     /// The request's query string as sent (the web catalog's run form has a field per param, named by the template).
     var query: String?
+    /// The request's path as sent (the web catalog's page cache keys on it).
+    var path: String = ""
     /// The request's cookies (the web catalog's session and its forms' CSRF value).
     var cookies: [String: String] = [:]
     /// Shared with the outer middleware, which reads it after the response: who the caller turned out to be.
@@ -26,6 +28,13 @@ final class RequestRecord: Sendable {
     private let cookieFields = Mutex<[String]>([])
 
     private let redirect = Mutex<String?>(nil)
+    private let disposition = Mutex<String?>(nil)
+
+    /// `Content-Disposition` of an answer to save as a file (`attachment; filename="go-run.yaml"`).
+    var contentDisposition: String? {
+        get { disposition.withLock { $0 } }
+        set { disposition.withLock { $0 = newValue } }
+    }
 
     /// Where a `303 See Other` sends the browser (set here, not through the generated layer, which would
     /// percent-encode the path's slashes).

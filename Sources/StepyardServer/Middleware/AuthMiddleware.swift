@@ -15,20 +15,20 @@ struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var state = RequestState.current
         state.cookies = WebSessions.cookies(request.headers[.cookie])
+        // A path no route serves with this method gets its 404 or 405 (from the router, through `ErrorMiddleware`) first.
+        let method = request.method == .head ? .get : request.method
+        guard let operation = contract.operation(method: method, path: request.uri.path) else { throw HTTPError(.notFound) }
         var authorization = request.headers[.authorization]
-        // A signed-in browser: its session stands for its token on reads and on the web catalog's own forms.
-        if authorization == nil, let id = state.cookies[WebSessions.sessionCookie], request.method == .get || request.method == .head
-            || request.uri.path.hasPrefix("/ui/"), let token = sessions.token(for: id) {
+        // A signed-in browser: its session stands for its token where the operation allows (`acceptsSession`).
+        if authorization == nil, operation.acceptsSession, let id = state.cookies[WebSessions.sessionCookie], let token = sessions.token(for: id) {
             authorization = "Bearer " + token
         }
         state.principal = try await verifier.principal(authorization: authorization)
-        // A path no route serves with this method gets its 404 or 405 (from the router, through `ErrorMiddleware`) first.
-        let method = request.method == .head ? .get : request.method
-        guard contract.operation(method: method, path: request.uri.path) != nil else { throw HTTPError(.notFound) }
         if let refusal = admission.refusal(method: request.method, path: Substring(request.uri.path), principal: state.principal) { throw refusal }
         state.record?.callerName = state.principal.name
         state.baseURL = links.base(for: request.headers[LinkBase.host] ?? request.head.authority)
         state.query = request.uri.query
+        state.path = request.uri.path
         return try await RequestState.$current.withValue(state) {
             try await next(request, context)
         }

@@ -20,6 +20,9 @@ struct RequestContract: Sendable {
         var bodyTypes: [String]
         /// The media types its successful answers come in.
         var responseTypes: [String]
+        /// A signed-in browser's session stands for its token: reads, the web catalog's own forms (which repeat the
+        /// CSRF value), and POSTs that change nothing (`x-stepyard-session: true`).
+        var acceptsSession: Bool
 
         /// How specific the template is: its literal segments (`…/{name}/raw` wins over `…/{name}/{version}`).
         var literals: Int { segments.filter { !$0.hasPrefix("{") }.count }
@@ -76,9 +79,10 @@ struct RequestContract: Sendable {
                 for (status, response) in operation["responses"]?.objectValue ?? [:] where status.hasPrefix("2") {
                     for type in resolved(response)["content"]?.objectValue?.keys ?? [] where !responseTypes.contains(type) { responseTypes.append(type) }
                 }
+                let acceptsSession = method == .get || path.hasPrefix("/ui/") || operation["x-stepyard-session"] == .bool(true)
                 operations.append(Operation(method: method, segments: path.split(separator: "/"), parameters: parameters,
                                             body: try body.map(compile), bodyTypes: Array(content?.objectValue?.keys ?? []),
-                                            responseTypes: responseTypes))
+                                            responseTypes: responseTypes, acceptsSession: acceptsSession))
             }
         }
         self.operations = operations

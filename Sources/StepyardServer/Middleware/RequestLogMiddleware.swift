@@ -53,6 +53,7 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
         for field in record.lifecycleFields { answered.headers.append(field) }
         for cookie in record.setCookies { answered.headers.append(HTTPField(name: .setCookie, value: cookie)) }
         if let location = record.location { answered.headers[.location] = location }
+        if let disposition = record.contentDisposition { answered.headers[.contentDisposition] = disposition }
         let elapsed = ContinuousClock.now - started
         let microseconds = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
         // One line, everything in the message: no metadata dictionary to build and format per request.

@@ -23,6 +23,9 @@ enum ServerMetrics {
 
     static let resolveCacheHits = bootstrapped { Counter(label: "stepyard_resolve_cache_total", dimensions: [("result", "hit")]) }
     static let resolveCacheMisses = bootstrapped { Counter(label: "stepyard_resolve_cache_total", dimensions: [("result", "miss")]) }
+    /// The web catalog's pages answered from `PageCache`, and those rendered.
+    static let pageCacheHits = bootstrapped { Counter(label: "stepyard_page_cache_total", dimensions: [("result", "hit")]) }
+    static let pageCacheMisses = bootstrapped { Counter(label: "stepyard_page_cache_total", dimensions: [("result", "miss")]) }
     static let indexCatchUps = bootstrapped { Counter(label: "stepyard_index_catch_ups_total") }
     /// Seconds the last catch-up of the index took (a commit made around the server waits at most one watch
     /// interval more).

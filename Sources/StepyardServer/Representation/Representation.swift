@@ -81,7 +81,7 @@ struct RepresentationMiddleware<Context: RequestContext>: RouterMiddleware {
         response.headers[.contentLength] = String(representation.bytes.count)
         if representation.contentType.hasPrefix("text/html") {
             // Pages run no script and load nothing from elsewhere; a README's markup cannot change that.
-            response.headers[Self.contentSecurityPolicy] = "default-src 'none'; style-src 'self'; img-src 'self' https: data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+            response.headers[Self.contentSecurityPolicy] = "default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'; img-src 'self' https: data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
             response.headers[Self.contentTypeOptions] = "nosniff"
             response.headers[Self.referrerPolicy] = "same-origin"
         }

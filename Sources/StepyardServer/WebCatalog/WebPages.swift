@@ -4,7 +4,7 @@ import Mustache
 import StepyardCore
 
 /// The web catalog's templates (`templates/*.mustache`, Mustache, HTML-escaped unless written `{{{…}}}`) and its
-/// stylesheet, read once from the module's resources.
+/// static files, read once from the module's resources.
 enum WebPages {
     static let library: MustacheLibrary = {
         var library = MustacheLibrary()
@@ -17,17 +17,37 @@ enum WebPages {
         return library
     }()
 
-    static let stylesheet: [UInt8] = {
-        guard let url = Bundle.module.url(forResource: "static/style.css", withExtension: nil),
-              let data = try? Data(contentsOf: url) else { return [] }
-        return Array(data)
+    /// The files under `static/` the pages load: the stylesheet and two small scripts (`catalog.js`: search as
+    /// you type; `run.js`: a run form checked as you type), with their media types.
+    static let staticFiles: [String: (bytes: [UInt8], type: String)] = {
+        var files: [String: (bytes: [UInt8], type: String)] = [:]
+        for (name, type) in [("style.css", "text/css; charset=utf-8"), ("catalog.js", "text/javascript; charset=utf-8"),
+                             ("run.js", "text/javascript; charset=utf-8")] {
+            guard let url = Bundle.module.url(forResource: "static/" + name, withExtension: nil),
+                  let data = try? Data(contentsOf: url) else { continue }
+            files[name] = (Array(data), type)
+        }
+        return files
     }()
 
-    /// A page: the template filled with `context` (and what every page shows).
+    /// A page's content: `template` filled with `context` (HTML-escaped unless the template says `{{{…}}}`).
+    static func content(_ template: String, _ context: [String: Any]) -> String {
+        library.render(context, withTemplate: template) ?? ""
+    }
+
+    /// A whole page: `content` in the frame every page shares (`layout`: the header with the search box and who is
+    /// signed in, the footer, the page's scripts); `frame` holds `title`, `signedIn`, `callerName`, `csrf`,
+    /// `query` and `scripts`.
+    static func framed(_ content: String, _ frame: [String: Any]) -> [UInt8] {
+        var frame = frame
+        frame["content"] = content
+        if frame["title"] == nil { frame["title"] = "Catalog" }
+        return Array((library.render(frame, withTemplate: "layout") ?? "").utf8)
+    }
+
+    /// A page whose content and frame come from one context (the error pages).
     static func render(_ template: String, _ context: [String: Any]) -> [UInt8] {
-        var context = context
-        if context["title"] == nil { context["title"] = "Catalog" }
-        return Array((library.render(context, withTemplate: template) ?? "").utf8)
+        framed(content(template, context), context)
     }
 }
 

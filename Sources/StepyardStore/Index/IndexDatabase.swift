@@ -146,7 +146,25 @@ struct IndexDatabase: Sendable {
             // and params' images included), not only those written in its own document: rebuilt from git.
             try db.execute(sql: "DELETE FROM meta WHERE key = 'indexed_commit'")
         }
+        migrator.registerMigration("v7-search-steps") { db in
+            // Search also finds a template by its steps' names and the images they run (`steps`), and a half-typed
+            // word through prefix indexes of 2 to 4 characters instead of a scan of the term list; rebuilt from git.
+            try db.drop(table: "search")
+            try Self.createSearch(db)
+            try db.execute(sql: "DELETE FROM meta WHERE key = 'indexed_commit'")
+        }
         return migrator
+    }
+
+    /// The full-text table, one row per version (`rowid` = `version.id`). Columns in the order `Store.search`
+    /// weighs them: name, displayName, description, tags (with categories), steps (step and task names, the
+    /// StepActions and Tasks they use, the images they run), readme.
+    static func createSearch(_ db: Database) throws {
+        try db.create(virtualTable: "search", using: FTS5()) { t in
+            t.tokenizer = .porter(wrapping: .unicode61())
+            t.prefixes = [2, 3, 4]
+            for column in ["name", "displayName", "description", "tags", "steps", "readme"] { t.column(column) }
+        }
     }
 }
 

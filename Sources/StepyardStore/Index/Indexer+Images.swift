@@ -36,7 +36,8 @@ extension Indexer {
         try recomputeImages(of: try Int64.fetchAll(db, sql: "SELECT DISTINCT versionId FROM dependency ORDER BY versionId"), at: head, db)
     }
 
-    /// Resolves each version as the store would serve it and writes the images of the result. A version that does
+    /// Resolves each version as the store would serve it and writes the images of the result (and what search finds
+    /// it by: the steps and images it runs once resolved). A version that does
     /// not resolve (a reference nothing satisfies) keeps the images of its own document.
     private func recomputeImages(of ids: [Int64], at head: ObjectID, _ db: Database) throws {
         guard !ids.isEmpty else { return }
@@ -44,6 +45,7 @@ extension Indexer {
         let row = try db.cachedStatement(sql: "SELECT namespace, kind, name, version FROM version WHERE id = ?")
         let delete = try db.cachedStatement(sql: "DELETE FROM image WHERE versionId = ?")
         let insert = try db.cachedStatement(sql: "INSERT INTO image(versionId, image) VALUES (?, ?)")
+        let searched = try db.cachedStatement(sql: "UPDATE search SET steps = ? WHERE rowid = ?")
         for id in ids {
             guard let key = try Row.fetchOne(row, arguments: [id]), let kind = ResourceKind(rawValue: key[1]),
                   let version = ResourceVersion(key[3] as String) else { continue }
@@ -51,9 +53,10 @@ extension Indexer {
             let context = namespace == organisation ? nil : namespace
             guard let root = try source.version(of: kind, name: key[2], selector: .requirement(.exact(version)), in: context) else { continue }
             let resolved = (try? Resolver(source: source, namespace: context).resolve(root)).flatMap { TektonResource(document: $0.document) }
-            let images = ResourceFacts(resolved ?? root.resource).images
+            let facts = ResourceFacts(resolved ?? root.resource)
             try delete.execute(arguments: [id])
-            for image in images { try insert.execute(arguments: [id, image]) }
+            for image in facts.images { try insert.execute(arguments: [id, image]) }
+            try searched.execute(arguments: [Self.searchedSteps(facts), id])
         }
     }
 }

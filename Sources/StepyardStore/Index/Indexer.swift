@@ -278,10 +278,15 @@ struct Indexer {
             try ForkRecord(versionId: id, upstreamNamespace: u.namespace, upstreamKind: u.kind.rawValue, upstreamName: u.name,
                            upstreamVersion: u.version, upstreamDigest: u.digest).insert(db)
         }
-        let search = try db.cachedStatement(sql: "INSERT INTO search(rowid, name, displayName, description, tags, readme) VALUES (?, ?, ?, ?, ?, ?)")
+        let search = try db.cachedStatement(sql: "INSERT INTO search(rowid, name, displayName, description, tags, steps, readme) VALUES (?, ?, ?, ?, ?, ?, ?)")
         try search.execute(arguments: [id, record.name, record.displayName ?? "", record.description,
-                                       (prepared.facts.tags + prepared.facts.categories).joined(separator: " "), record.readme ?? ""])
+                                       (prepared.facts.tags + prepared.facts.categories).joined(separator: " "),
+                                       Self.searchedSteps(prepared.facts), record.readme ?? ""])
         return id
     }
-}
 
+    /// What the search table's `steps` column holds for a version: its step and task names and the images they run.
+    static func searchedSteps(_ facts: ResourceFacts) -> String {
+        (facts.stepNames + facts.images).joined(separator: " ")
+    }
+}

@@ -39,7 +39,9 @@ extension Store {
         }
     }
 
-    /// Full-text search over names, descriptions, tags and READMEs; one hit per resource, best first.
+    /// Full-text search over names, descriptions, tags, step names, images and READMEs; one hit per resource, best
+    /// first: an exact name, then names a word of the search begins a part of (`golan` → `golang-build`), then by
+    /// bm25 with a name weighing ten times a README.
     public func search(_ text: String, kind: ResourceKind? = nil, category: String? = nil, tag: String? = nil,
                        language: String? = nil, namespace: String? = nil, limit: Int = 20) throws(StoreError) -> [SearchHit] {
         let search: SearchText
@@ -51,10 +53,10 @@ extension Store {
         if words.isEmpty {
             sql += "0.0 AS score, (v.name = ?) AS exact FROM version v WHERE 1"
         } else {
-            // bm25 weights: name, displayName, description, tags, readme.
+            // bm25 weights: name, displayName, description, tags, steps, readme.
             sql += """
                 s.score AS score, (v.name = ?) AS exact FROM version v
-                JOIN (SELECT rowid, bm25(search, 10.0, 5.0, 2.0, 3.0, 1.0) AS score FROM search WHERE search MATCH ?) s ON s.rowid = v.id
+                JOIN (SELECT rowid, bm25(search, 10.0, 5.0, 2.0, 3.0, 2.0, 1.0) AS score FROM search WHERE search MATCH ?) s ON s.rowid = v.id
                 WHERE 1
                 """
             arguments.append(words.joined(separator: " "))
@@ -80,16 +82,29 @@ extension Store {
                 best[key] = (score, isExact, record, version)
             }
         }
+        func tier(_ name: String, exact: Bool) -> Int {
+            if exact { return 0 }
+            let parts = name.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber })
+            return search.words.contains { word in parts.contains { $0.hasPrefix(word) } } ? 1 : 2
+        }
         return best.values
+            .map { (tier: tier($0.record.name, exact: $0.exact), entry: $0) }
             .sorted { a, b in
-                if a.exact != b.exact { return a.exact }
-                if a.score != b.score { return a.score < b.score }
+                if a.tier != b.tier { return a.tier < b.tier }
+                if a.entry.score != b.entry.score { return a.entry.score < b.entry.score }
                 // Ties in a fixed order, so two processes over one index page alike.
-                return (a.record.name, a.record.kind, a.record.namespace) < (b.record.name, b.record.kind, b.record.namespace)
+                return (a.entry.record.name, a.entry.record.kind, a.entry.record.namespace) < (b.entry.record.name, b.entry.record.kind, b.entry.record.namespace)
             }
             .prefix(max(0, limit))
-            .map { SearchHit(namespace: $0.record.namespace, kind: ResourceKind(rawValue: $0.record.kind) ?? .task, name: $0.record.name,
-                             latestVersion: $0.record.version, description: $0.record.description, deprecated: $0.record.deprecated) }
+            .map { Self.hit($0.entry.record) }
+    }
+
+    /// A resource as a search shows it, by the version it chose.
+    static func hit(_ record: VersionRecord) -> SearchHit {
+        SearchHit(namespace: record.namespace, kind: ResourceKind(rawValue: record.kind) ?? .task, name: record.name,
+                  latestVersion: record.version, description: record.description, deprecated: record.deprecated,
+                  yanked: record.yanked, language: record.language, categories: ResourceFacts.list(record.categories),
+                  tags: ResourceFacts.list(record.tags))
     }
 
     /// The commits that touched a resource (or one version of it), newest first.

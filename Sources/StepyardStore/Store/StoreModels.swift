@@ -45,6 +45,12 @@ public struct SearchHit: Sendable, Hashable, Codable {
     public var latestVersion: String
     public var description: String
     public var deprecated: Bool
+    /// Every version of it is yanked.
+    public var yanked: Bool
+    /// `stepyard.dev/language`, when it has one.
+    public var language: String?
+    public var categories: [String]
+    public var tags: [String]
 }
 
 /// A commit that touched a resource.
