@@ -11,6 +11,7 @@ import sys
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions
@@ -41,11 +42,25 @@ def navigate(driver, element):
     WebDriverWait(driver, 10).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
+def wait_for(driver, condition, seconds=10):
+    """Whether `condition(driver)` came true within `seconds` (a check that fails instead of an exception)."""
+    try:
+        WebDriverWait(driver, seconds).until(condition)
+        return True
+    except TimeoutException:
+        return False
+
+
+def hit_names(driver):
+    """The names the result list shows now (read in one script: the list may be swapped while it is read)."""
+    return driver.execute_script("return Array.from(document.querySelectorAll('.hit-name'), e => e.textContent.trim())")
+
+
 def field_errors(driver, field_id):
     """The error messages shown in the form field that holds the control `field_id`."""
-    control = driver.find_element(By.ID, field_id)
-    container = control.find_element(By.XPATH, "./ancestor::div[contains(@class, 'field')][1]")
-    return [element.text for element in container.find_elements(By.CSS_SELECTOR, ".error")]
+    return driver.execute_script(
+        "const field = document.getElementById(arguments[0]).closest('.field');"
+        "return Array.from(field.querySelectorAll('.error'), e => e.textContent.trim())", field_id)
 
 
 def main():
@@ -76,7 +91,26 @@ def main():
         check("searching go among pipelines finds go-pipeline", "go-pipeline" in names, str(names))
         check("the kind filter keeps only pipelines", all(name.endswith("-pipeline") for name in names), str(names))
 
+
+        # Search as you type: the results change under the box without a reload, and the address follows.
+        driver.get(base + "/")
+        driver.execute_script("window.stillHere = true")
+        search = driver.find_element(By.ID, "q")
+        search.send_keys("kanik")
+        check("a half-typed word finds kaniko-build first", wait_for(driver, lambda d: hit_names(d)[:1] == ["kaniko-build"]), str(hit_names(driver)))
+        check("without reloading the page", driver.execute_script("return window.stillHere === true"))
+        check("the address follows the search", driver.current_url.endswith("/?q=kanik"), driver.current_url)
+        search.send_keys(Keys.CONTROL, "a")
+        search.send_keys("bitnami")
+        check("an image's name finds the templates that run it", wait_for(driver, lambda d: "deploy-kubectl" in hit_names(d)), str(hit_names(driver)))
+        # A facet narrows the list, and the chosen value links back.
+        navigate(driver, driver.find_element(By.CSS_SELECTOR, ".facet-list a[href$='kind=task']"))
+        kinds = [element.text for element in driver.find_elements(By.CSS_SELECTOR, ".hit .badge.kind")]
+        check("the kind facet keeps only tasks", kinds and all(kind == "task" for kind in kinds), str(kinds))
+        check("the chosen facet can be cleared", bool(driver.find_elements(By.CSS_SELECTOR, ".facet-list a.clear")))
+
         # A template's page.
+        driver.get(base + "/?q=go&kind=pipeline")
         navigate(driver, driver.find_element(By.LINK_TEXT, "go-pipeline"))
         check("the version page names the template", "go-pipeline" in driver.find_element(By.TAG_NAME, "h1").text)
         params = driver.find_element(By.CSS_SELECTOR, "section[aria-labelledby=params-h]").text
@@ -94,7 +128,14 @@ def main():
         # Start a run: mistakes first, each shown beside its field.
         navigate(driver, driver.find_element(By.LINK_TEXT, "Start a run"))
         check("the run form opens", "Start a run" in driver.find_element(By.TAG_NAME, "h1").text)
+        driver.execute_script("window.stillHere = true")
         driver.find_element(By.ID, "p-git-url").send_keys("ftp://example.com/app")
+        check("a wrong git URL is shown at its field as it is typed",
+              wait_for(driver, lambda d: any("does not match" in e for e in field_errors(d, "p-git-url"))), str(field_errors(driver, "p-git-url")))
+        check("a required param still empty is shown at its field as well", any("image" in e for e in field_errors(driver, "p-image")),
+              str(field_errors(driver, "p-image")))
+        check("checking as you type does not reload the page", driver.execute_script("return window.stillHere === true"))
+        shot("run-typing")
         workspace = driver.find_element(By.ID, "ws-source")
         workspace.clear()
         workspace.send_keys("volumeClaimTemplate:lots")
@@ -128,7 +169,14 @@ def main():
         run = runs[0].text if runs else ""
         check("the bound run is shown", "kind: PipelineRun" in run and "name: payments-api-build-1" in run, run[:200])
         check("the run binds the Secret and the service account", "secretName: registry-credentials" in run and "serviceAccountName: deployer" in run)
-        check("the kubectl line applies a named run", "kubectl apply -f run.yaml" in driver.find_element(By.CSS_SELECTOR, "section.bound").text)
+        check("the kubectl line applies a named run", "kubectl apply -f payments-api-build-1.yaml" in driver.find_element(By.CSS_SELECTOR, "section.bound").text)
+        download = driver.find_element(By.CSS_SELECTOR, "section.bound a[download]")
+        downloaded = driver.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "fetch(arguments[0]).then(r => r.text().then(t => done([r.headers.get('content-disposition'), t]))).catch(e => done(['', String(e)]))",
+            download.get_attribute("href"))
+        check("the run downloads as a file", downloaded[0] == 'attachment; filename="payments-api-build-1.yaml"'
+              and downloaded[1] == driver.find_element(By.ID, "run-yaml").text + "\n", str(downloaded)[:200])
         shot("run-bound")
 
         # A department's pages are invisible to someone outside it: the same not-found page as for nothing at all.
@@ -152,12 +200,35 @@ def main():
         driver.get(base + "/ui/payments/task/go/1.0.0")
         check("a member sees the department's fork", "go" in driver.find_element(By.TAG_NAME, "h1").text and driver.find_element(By.TAG_NAME, "h1").text != "Not found")
         driver.get(base + "/?q=go")
-        check("a member's search lists the department's resources", "/ui/payments/task/go/1.0.0" in driver.page_source)
+        check("a member's search lists the department's resources", "/ui/payments/task/go/1.0.1" in driver.page_source)
         shot("signed-in")
         driver.get(base + "/ui/payments/task/go/1.0.0")
         navigate(driver, driver.find_element(By.LINK_TEXT, "Compare versions"))
         check("a fork compares with its upstream", "against its upstream task/go@1.0.0" in driver.find_element(By.CSS_SELECTOR, "p.lead").text,
               driver.find_element(By.TAG_NAME, "main").text[:300])
+
+        # Fork from a page: into the member's department, under a name of its own.
+        driver.get(base + "/ui/tekton/task/go/1.0.0")
+        fork_name = driver.find_element(By.ID, "fork-name")
+        fork_name.clear()
+        fork_name.send_keys("go-payments")
+        navigate(driver, driver.find_element(By.CSS_SELECTOR, "form.fork button[type=submit]"))
+        check("forking lands on the fork's page", driver.current_url.endswith("/ui/payments/task/go-payments/1.0.0"), driver.current_url)
+        check("the fork names its upstream", "task/go@1.0.0" in driver.find_element(By.CSS_SELECTOR, "section.notice").text)
+
+        # Upgrade: the preview shows the conflict with a choice; settling it as theirs publishes the merge.
+        driver.get(base + "/ui/payments/task/go/1.0.1")
+        navigate(driver, driver.find_element(By.PARTIAL_LINK_TEXT, "Preview the upgrade to 1.1.0"))
+        rows = driver.find_elements(By.CSS_SELECTOR, "table.conflicts tbody tr")
+        check("the upgrade preview shows the one conflict", len(rows) == 1 and "go-version" in rows[0].text and "1.24.0" in rows[0].text,
+              " | ".join(row.text for row in rows))
+        shot("upgrade")
+        Select(driver.find_element(By.ID, "conflict-0")).select_by_visible_text("theirs")
+        navigate(driver, driver.find_element(By.CSS_SELECTOR, "form.upgrade button[type=submit]"))
+        check("settling publishes the upgrade", driver.current_url.endswith("/ui/payments/task/go/1.1.0"), driver.current_url)
+        check("the upgraded fork is up to date with upstream", "up to date" in driver.find_element(By.CSS_SELECTOR, "section.notice").text)
+        params = driver.find_element(By.CSS_SELECTOR, "section[aria-labelledby=params-h]").text
+        check("the upgrade took upstream's Go version", "1.24.0" in params, params[:300])
 
         # A form posted from another site carries neither the session cookie (SameSite) nor the page's CSRF value.
         driver.get("data:text/html,<form id=f method=post action='" + base + "/ui/sign-out'><input name=csrf value=guess></form>"
