@@ -365,6 +365,15 @@ import Testing
         // A page rendered from an older state than the cache now holds is not kept.
         cache.keep(PageCache.Page(title: "e", content: "E"), under: "e", generation: 1)
         #expect(cache.page("e", generation: 1) == nil && cache.page("e", generation: 2) == nil)
+        // A budget of bytes as well as of pages.
+        let small = PageCache(capacity: 100, maxBytes: 40)
+        for name in ["a", "b", "c"] { small.keep(PageCache.Page(title: "", content: String(repeating: "x", count: 10)), under: name, generation: 1) }
+        #expect(small.count == 3 && small.bytes == 30)
+        small.keep(PageCache.Page(title: "", content: String(repeating: "y", count: 10)), under: "d", generation: 1)
+        small.keep(PageCache.Page(title: "", content: String(repeating: "z", count: 10)), under: "e", generation: 1)
+        #expect(small.count == 4 && small.bytes == 40 && small.page("a", generation: 1) == nil)
+        small.keep(PageCache.Page(title: "", content: String(repeating: "w", count: 11)), under: "big", generation: 1)
+        #expect(small.page("big", generation: 1) == nil)
         let off = PageCache(capacity: 0)
         off.keep(PageCache.Page(title: "a", content: "A"), under: "a", generation: 1)
         #expect(off.count == 0)

@@ -10,7 +10,8 @@ import Synchronization
 /// its departments, admin): two members of one department share entries, a member of another never sees them. The
 /// CSRF value a form repeats is left as `csrfMarker` in the content and put in per browser. When the served commit
 /// moves (a publish, a yank, a new department) every entry is dropped: a page shows versions, dependents and
-/// history, which any commit can change. Entries beyond `capacity` go oldest first.
+/// history, which any commit can change. Entries beyond `capacity`, or beyond `maxBytes` of content in all, go
+/// oldest first (a page bigger than a quarter of `maxBytes` is not kept).
 final class PageCache: Sendable {
     struct Page: Sendable {
         var title: String
@@ -27,14 +28,17 @@ final class PageCache: Sendable {
     static let csrfMarker = "stepyard-csrf-placeholder-5e1f0c"
 
     let capacity: Int
+    let maxBytes: Int
     private struct Storage {
         var generation: UInt64 = 0
         var pages: OrderedDictionary<String, Page> = [:]
+        var bytes = 0
     }
     private let storage = Mutex(Storage())
 
-    init(capacity: Int) {
+    init(capacity: Int, maxBytes: Int = 64 << 20) {
         self.capacity = max(0, capacity)
+        self.maxBytes = max(0, maxBytes)
     }
 
     /// The page kept under `key` for `generation`, if any.
@@ -46,17 +50,25 @@ final class PageCache: Sendable {
 
     /// Keeps `page` under `key` for `generation` (dropping every page of an older one).
     func keep(_ page: Page, under key: String, generation: UInt64) {
-        guard capacity > 0 else { return }
+        let size = page.content.utf8.count + page.title.utf8.count
+        guard capacity > 0, size <= maxBytes / 4 else { return }
         storage.withLock { storage in
             if storage.generation != generation {
                 guard generation > storage.generation else { return }
                 storage.generation = generation
                 storage.pages.removeAll()
+                storage.bytes = 0
             }
-            storage.pages[key] = page
-            while storage.pages.count > capacity { storage.pages.removeFirst() }
+            if let old = storage.pages.updateValue(page, forKey: key) { storage.bytes -= old.content.utf8.count + old.title.utf8.count }
+            storage.bytes += size
+            while storage.pages.count > capacity || storage.bytes > maxBytes {
+                let (_, evicted) = storage.pages.removeFirst()
+                storage.bytes -= evicted.content.utf8.count + evicted.title.utf8.count
+            }
         }
     }
 
     var count: Int { storage.withLock { $0.pages.count } }
+    /// The content kept, in bytes.
+    var bytes: Int { storage.withLock { $0.bytes } }
 }
