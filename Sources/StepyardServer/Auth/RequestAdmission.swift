@@ -11,7 +11,8 @@ struct RequestAdmission: Sendable {
     let policy: AccessPolicy
 
     /// Paths anybody may ask, with or without anonymous read.
-    static let open: Set<Substring> = ["/healthz", "/readyz", "/metrics", "/openapi.yaml", "/ui/sign-in", "/ui/sign-out", "/ui/static/style.css"]
+    static let open: Set<Substring> = ["/healthz", "/readyz", "/metrics", "/openapi.yaml", "/ui/sign-in", "/ui/sign-out", "/ui/static/style.css",
+                                       "/ui/static/catalog.js", "/ui/static/run.js"]
 
     /// The refusal for a request, `nil` when it may go on.
     func refusal(method: HTTPRequest.Method, path: Substring, principal: Principal) -> APIError? {
@@ -38,14 +39,15 @@ struct RequestAdmission: Sendable {
         }
     }
 
-    /// Whether a request changes the store: every method but GET and HEAD, except the two POSTs that only read
-    /// (checking values, and binding them into a run).
+    /// Whether a request changes the store: every method but GET and HEAD, except the POSTs that only read
+    /// (checking values, binding them into a run, a git fetch's negotiation).
     static func isChange(method: HTTPRequest.Method, path: Substring) -> Bool {
         switch method {
         case .get, .head, .options: return false
         case .post:
             // Signing in and out changes no store (and a browser signing in has no token yet).
             if path == "/ui/sign-in" || path == "/ui/sign-out" { return false }
+            if path.hasPrefix("/git/") && path.hasSuffix("/git-upload-pack") { return false }
             return !(path.hasPrefix("/api/v1/resources/") && (path.hasSuffix("/validate") || path.hasSuffix("/resolved")))
         default: return true
         }

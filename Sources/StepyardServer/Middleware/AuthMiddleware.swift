@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 
 /// Establishes who is calling (bearer token or anonymous) for the handlers, through `RequestState`.
@@ -19,6 +20,10 @@ struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
         let method = request.method == .head ? .get : request.method
         guard let operation = contract.operation(method: method, path: request.uri.path) else { throw HTTPError(.notFound) }
         var authorization = request.headers[.authorization]
+        // Git clients send the token as the password of HTTP Basic auth (any user name).
+        if let given = authorization, request.uri.path.hasPrefix("/git/"), let token = Self.basicPassword(given) {
+            authorization = "Bearer " + token
+        }
         // A signed-in browser: its session stands for its token where the operation allows (`acceptsSession`).
         if authorization == nil, operation.acceptsSession, let id = state.cookies[WebSessions.sessionCookie], let token = sessions.token(for: id) {
             authorization = "Bearer " + token
@@ -32,5 +37,13 @@ struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
         return try await RequestState.$current.withValue(state) {
             try await next(request, context)
         }
+    }
+
+    /// The password of an `Authorization: Basic base64(user:password)` value; `nil` for any other scheme.
+    static func basicPassword(_ value: String) -> String? {
+        let parts = value.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "basic", let data = Data(base64Encoded: String(parts[1]).trimmingCharacters(in: .whitespaces)),
+              let pair = String(data: data, encoding: .utf8), let colon = pair.firstIndex(of: ":") else { return nil }
+        return String(pair[pair.index(after: colon)...])
     }
 }

@@ -30,7 +30,12 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             if request.uri.path.hasPrefix("/ui/") || request.uri.path == "/", request.headers[.accept]?.contains("text/html") == true {
                 return mapped.page(requestID: requestID)
             }
-            return mapped.response(requestID: requestID)
+            var response = mapped.response(requestID: requestID)
+            // Git sends a token as the password of HTTP Basic auth, and only when challenged for it.
+            if request.uri.path.hasPrefix("/git/"), mapped.status == .unauthorized {
+                response.headers[.wwwAuthenticate] = "Basic realm=\"stepyard\", charset=\"UTF-8\""
+            }
+            return response
         }
     }
 

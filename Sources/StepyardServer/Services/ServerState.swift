@@ -53,6 +53,8 @@ extension ServerState {
         guard let move = update(commit: commit, departments: departments) else { return false }
         let changed = move.commit == commit ? [] : await store.changedResources(from: move.commit, to: commit)
         cache.advance(from: move.generation, to: move.newGeneration, changed: changed)
+        // The git views follow each commit (so each gets its own commit there), after the answer that caused it.
+        if move.commit != commit { Task { try? await store.refreshViews() } }
         return true
     }
 }

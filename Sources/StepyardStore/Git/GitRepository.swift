@@ -7,7 +7,7 @@ internal import CLibGit2
 /// `@unchecked Sendable`: the class owns a `git_repository *`, which libgit2 allows on one thread at a
 /// time only (docs/threading.md). Every instance is owned by one `Store` actor, which serialises all use.
 final class GitRepository: @unchecked Sendable {
-    private let pointer: OpaquePointer
+    let pointer: OpaquePointer
     /// The repository's folder (`…/repo.git`).
     let path: String
 
@@ -242,7 +242,7 @@ final class GitRepository: @unchecked Sendable {
     }
 
     /// Puts an in-memory object store in front of this handle's object database; every write goes there.
-    private func useMemoryPack() throws(GitError) {
+    func useMemoryPack() throws(GitError) {
         var backend: UnsafeMutablePointer<git_odb_backend>?
         try GitError.check(git_mempack_new(&backend), "create memory pack")
         var odb: OpaquePointer?
@@ -254,7 +254,7 @@ final class GitRepository: @unchecked Sendable {
 
     /// `commit` and every tree and blob it reaches that `target` (another handle's object database) lacks;
     /// a tree `target` has is skipped whole. Blob bytes come from `blobs` where it has them.
-    private func objects(of commit: ObjectID, missingFrom target: OpaquePointer?,
+    func objects(of commit: ObjectID, missingFrom target: OpaquePointer?,
                          blobs: [ObjectID: [UInt8]]) throws(GitError) -> [PackFile.Object] {
         // Look at the pack folder once, not again on every object it lacks (most of them, in an import).
         try GitError.check(git_odb_refresh(target), "refresh object database")
@@ -305,7 +305,7 @@ final class GitRepository: @unchecked Sendable {
     }
 
     /// Hands a pack to `odb`'s indexer, which checks it, writes it and its index into `objects/pack/`.
-    private static func writePack(_ pack: [UInt8], into odb: OpaquePointer?) throws(GitError) {
+    static func writePack(_ pack: [UInt8], into odb: OpaquePointer?) throws(GitError) {
         var writer: UnsafeMutablePointer<git_odb_writepack>?
         try GitError.check(git_odb_write_pack(&writer, odb, nil, nil), "start pack")
         defer { writer!.pointee.free(writer) }

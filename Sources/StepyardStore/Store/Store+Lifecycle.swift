@@ -62,6 +62,7 @@ extension Store {
     public func createDepartment(_ name: String, author: Author) throws(StoreError) -> String {
         if let problem = ResourceName.problem(with: name) { throw .invalidName(problem) }
         guard name != RepositoryLayout.departmentsFolder else { throw .invalidName("\"\(name)\" is reserved (the repository's folder of departments)") }
+        guard name != Self.wholeRepositoryName else { throw .invalidName("\"\(name)\" is reserved: /git/\(name).git serves the whole repository; choose another") }
         guard !HubCatalogNames.meansOrganisation(name, organisation: organisation) else {
             throw .invalidName("\"\(name)\" is reserved: the Tekton Hub paths give that name to the organisation namespace (\(organisation)); choose another")
         }

@@ -1,0 +1,62 @@
+import Foundation
+import OpenAPIRuntime
+import StepyardStore
+
+/// Git smart HTTP under `/git/`: `git clone` and `git fetch` (and Tekton's git resolver) of a namespace's view, and of
+/// the whole repository for admins. Who may read what is decided here, as for the API; git's own `http-backend` does
+/// the rest (`GitHTTPBackend`).
+extension RegistryAPI {
+    func gitAdvertiseRefs(_ input: Operations.GitAdvertiseRefs.Input) async throws -> Operations.GitAdvertiseRefs.Output {
+        let target = try await gitRepository(input.path.repository)
+        let answer = try await GitHTTPBackend.run(root: target.root, path: "/\(target.folder)/info/refs", method: "GET",
+                                                  query: "service=\(input.query.service.rawValue)", gitProtocol: input.headers.gitProtocol)
+        return .ok(.init(body: .applicationXGitUploadPackAdvertisement(HTTPBody(try checked(answer)))))
+    }
+
+    func gitUploadPack(_ input: Operations.GitUploadPack.Input) async throws -> Operations.GitUploadPack.Output {
+        let target = try await gitRepository(input.path.repository)
+        guard case .applicationXGitUploadPackRequest(let body) = input.body else { throw APIError.badRequest("send the git upload-pack request") }
+        let bytes: [UInt8]
+        do { bytes = try await [UInt8](collecting: body, upTo: context.configuration.maxBodyBytes) } catch {
+            throw APIError.payloadTooLarge(context.configuration.maxBodyBytes)
+        }
+        let answer = try await GitHTTPBackend.run(root: target.root, path: "/\(target.folder)/git-upload-pack", method: "POST", query: "",
+                                                  contentType: "application/x-git-upload-pack-request",
+                                                  contentEncoding: input.headers.contentEncoding?.rawValue,
+                                                  gitProtocol: input.headers.gitProtocol, body: bytes)
+        return .ok(.init(body: .applicationXGitUploadPackResult(HTTPBody(try checked(answer)))))
+    }
+
+    /// The folder a `/git/<name>.git` path serves to this caller: a namespace's view, brought up to the store's head,
+    /// or the store's own repository (`repo.git`, admins only). A view the caller may not read is a 401 with a Basic
+    /// challenge when no token came (git sends one only when challenged), else the same 404 as a missing one.
+    func gitRepository(_ repository: String) async throws -> (root: String, folder: String) {
+        let name = String(repository.dropLast(".git".count))
+        if name == Store.wholeRepositoryName {
+            try requireAdmin()
+            return (store.directory.path, store.repositoryDirectory.lastPathComponent)
+        }
+        try checkNames(name)
+        guard context.policy.canRead(name, principal) else {
+            if principal.isAnonymous {
+                throw APIError.unauthorized("\(repository) needs a token: git sends it as the password (http://user:TOKEN@host/git/\(repository))")
+            }
+            throw APIError.notFound("repository \(repository) not found")
+        }
+        let view = try await call { store throws(StoreError) in try await store.refreshView(name) }
+        return (view.path.deletingLastPathComponent().path, view.path.lastPathComponent)
+    }
+
+    /// The body of a successful answer; git's refusal (its status and stderr) as an error otherwise.
+    private func checked(_ answer: GitHTTPBackend.Answer) throws -> [UInt8] {
+        guard answer.status == 200 else {
+            if answer.status >= 500 {
+                context.logger.error("git http-backend failed", metadata: ["status": "\(answer.status)", "stderr": .string(answer.errors)])
+                throw APIError.internalError
+            }
+            let message = String(decoding: answer.body.prefix(500), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            throw APIError(.init(code: answer.status), "git_refused", message.isEmpty ? "git refused the request" : message)
+        }
+        return answer.body
+    }
+}
