@@ -125,6 +125,79 @@ import Testing
     }
 }
 
+extension GitHTTPTests {
+    /// `git push` to a view is a publish: new version folders pass the gate and become one commit authored by the
+    /// token's name; a push with anything refused is refused whole, its reasons printed, nothing written.
+    @Test func pushPublishesOrIsRefusedWhole() async throws {
+        let fixture = try await ServerFixture.bundled()
+        try await fixture.application().test(.live) { client in
+            let port = client.port!
+            let work = try TemporaryDirectory()
+            let url = "http://pam:\(fixture.payments)@127.0.0.1:\(port)/git/payments.git"
+            // An empty department's view: clone, add a version, push.
+            #expect(try await git(["clone", "-q", url, "dept"], in: work.url).status == 0)
+            let clone = work.url.appendingPathComponent("dept")
+            func add(_ name: String, _ version: String, _ yaml: String) throws {
+                let folder = clone.appendingPathComponent("task/\(name)/\(version)")
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                try Data(yaml.utf8).write(to: folder.appendingPathComponent("\(name).yaml"))
+            }
+            func commit(_ message: String) async throws {
+                #expect(try await git(["add", "-A"], in: clone).status == 0)
+                #expect(try await git(["-c", "user.name=Pam", "-c", "user.email=pam@example.com", "commit", "-qm", message], in: clone).status == 0)
+            }
+            try add("hello", "1.0.0", taskYAML("hello", "1.0.0"))
+            try add("bye", "1.0.0", taskYAML("bye", "1.0.0"))
+            try await commit("hello and bye")
+            let pushed = try await git(["push", "origin", "HEAD:main"], in: clone)
+            #expect(pushed.status == 0, "\(pushed.stderr)")
+            #expect(pushed.stderr.contains("remote: stepyard: published payments/task/hello@1.0.0 sha256:"))
+            #expect(pushed.stderr.contains("remote: stepyard: published payments/task/bye@1.0.0 sha256:"))
+            let hello = try await fixture.store.versions(of: try ResourceRef(parsing: "payments/task/hello"))
+            #expect(hello.map(\.version) == ["1.0.0"])
+            let history = try await fixture.store.history(of: try ResourceRef(parsing: "payments/task/hello"))
+            #expect(history.first?.author == "Pam Payments" && history.first?.message.hasPrefix("Push 2 versions to department payments") == true)
+            #expect(history.filter { $0.message.hasPrefix("Push") }.count == 1)
+            // The view shows what the store wrote (a README it made), after the pushed commit.
+            #expect(try await git(["pull", "-q", "--ff-only"], in: clone).status == 0)
+            #expect(FileManager.default.fileExists(atPath: clone.appendingPathComponent("task/hello/1.0.0/README.md").path))
+
+            // Refused whole: a change to a published file and a version the gate refuses; nothing is written.
+            try Data("# changed\n".utf8).write(to: clone.appendingPathComponent("task/hello/1.0.0/README.md"))
+            try add("broken", "1.0.0", taskYAML("broken", "1.0.0", image: "\"\""))
+            try add("fine", "1.0.0", taskYAML("fine", "1.0.0"))
+            try await commit("mixed")
+            let refused = try await git(["push", "origin", "HEAD:main"], in: clone)
+            #expect(refused.status != 0 && refused.stderr.contains("pre-receive hook declined"), "\(refused.stderr)")
+            #expect(refused.stderr.contains("remote: stepyard: push refused, nothing was written:"))
+            #expect(refused.stderr.contains("task/hello/1.0.0/README.md: a published version is immutable"))
+            #expect(refused.stderr.contains("task/broken/1.0.0") && refused.stderr.contains("[tekton.step-image]"))
+            #expect((try? await fixture.store.versions(of: try ResourceRef(parsing: "payments/task/fine"))) == nil)
+            #expect((try? await fixture.store.versions(of: try ResourceRef(parsing: "payments/task/broken"))) == nil)
+            let remoteHead = try await git(["ls-remote", url, "refs/heads/main"]).stdout
+            let localBefore = try await git(["rev-parse", "HEAD~1"], in: clone).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(remoteHead.hasPrefix(localBefore), "\(remoteHead) vs \(localBefore)")
+        }
+    }
+
+    /// Who may push where: a token is asked for, a member pushes only to its department, nobody to the whole repository.
+    @Test func pushNeedsWriteAccess() async throws {
+        let fixture = try await ServerFixture.bundled()
+        try await fixture.application().test(.live) { client in
+            let refs = "/git/payments.git/info/refs?service=git-receive-pack"
+            let anonymous = try await client.call(.get, refs)
+            #expect(anonymous.status == .unauthorized && anonymous.headers[.wwwAuthenticate]?.hasPrefix("Basic") == true)
+            #expect(try await client.call(.post, "/git/payments.git/git-receive-pack", body: "0000",
+                                          contentType: "application/x-git-receive-pack-request").status == .unauthorized)
+            #expect(try await client.call(.get, refs, token: fixture.logistics).status == .notFound)
+            #expect(try await client.call(.get, "/git/tekton.git/info/refs?service=git-receive-pack", token: fixture.payments).status == .forbidden)
+            #expect(try await client.call(.get, "/git/repo.git/info/refs?service=git-receive-pack", token: fixture.admin).status == .forbidden)
+            let allowed = try await client.call(.get, refs, token: fixture.payments)
+            #expect(allowed.status == .ok && allowed.headers[.contentType] == "application/x-git-receive-pack-advertisement")
+        }
+    }
+}
+
 /// Runs `git`; its exit status, standard output and standard error. On a thread of its own: the server under test
 /// answers git in this same process, so waiting for git on the concurrency pool's few threads could starve it.
 func git(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) async throws -> (status: Int32, stdout: String, stderr: String) {

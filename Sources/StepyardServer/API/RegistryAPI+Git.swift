@@ -7,10 +7,16 @@ import StepyardStore
 /// the rest (`GitHTTPBackend`).
 extension RegistryAPI {
     func gitAdvertiseRefs(_ input: Operations.GitAdvertiseRefs.Input) async throws -> Operations.GitAdvertiseRefs.Output {
+        let push = input.query.service == .gitReceivePack
+        if push { _ = try pushTarget(input.path.repository) }
         let target = try await gitRepository(input.path.repository)
+        let hooks = push ? try GitPushGate.installHook(under: store.viewsDirectory) : ""
         let answer = try await GitHTTPBackend.run(root: target.root, path: "/\(target.folder)/info/refs", method: "GET",
-                                                  query: "service=\(input.query.service.rawValue)", gitProtocol: input.headers.gitProtocol)
-        return .ok(.init(body: .applicationXGitUploadPackAdvertisement(HTTPBody(try checked(answer)))))
+                                                  query: "service=\(input.query.service.rawValue)", gitProtocol: input.headers.gitProtocol,
+                                                  remoteUser: push ? principal.name : nil,
+                                                  environment: push ? Self.pushEnvironment(hooks: hooks) : [:])
+        let bytes = try checked(answer)
+        return .ok(.init(body: push ? .applicationXGitReceivePackAdvertisement(HTTPBody(bytes)) : .applicationXGitUploadPackAdvertisement(HTTPBody(bytes))))
     }
 
     func gitUploadPack(_ input: Operations.GitUploadPack.Input) async throws -> Operations.GitUploadPack.Output {
@@ -48,7 +54,7 @@ extension RegistryAPI {
     }
 
     /// The body of a successful answer; git's refusal (its status and stderr) as an error otherwise.
-    private func checked(_ answer: GitHTTPBackend.Answer) throws -> [UInt8] {
+    func checked(_ answer: GitHTTPBackend.Answer) throws -> [UInt8] {
         guard answer.status == 200 else {
             if answer.status >= 500 {
                 context.logger.error("git http-backend failed", metadata: ["status": "\(answer.status)", "stderr": .string(answer.errors)])
@@ -58,5 +64,74 @@ extension RegistryAPI {
             throw APIError(.init(code: answer.status), "git_refused", message.isEmpty ? "git refused the request" : message)
         }
         return answer.body
+    }
+}
+
+// MARK: - Push
+
+extension RegistryAPI {
+    func gitReceivePack(_ input: Operations.GitReceivePack.Input) async throws -> Operations.GitReceivePack.Output {
+        let namespace = try pushTarget(input.path.repository)
+        let target = try await gitRepository(input.path.repository)
+        guard case .applicationXGitReceivePackRequest(let body) = input.body else { throw APIError.badRequest("send the git receive-pack request") }
+        let bytes: [UInt8]
+        do { bytes = try await [UInt8](collecting: body, upTo: context.configuration.maxBodyBytes) } catch {
+            throw APIError.payloadTooLarge(context.configuration.maxBodyBytes)
+        }
+        let hooks = try GitPushGate.installHook(under: store.viewsDirectory)
+        let gate = try GitPushGate()
+        let store = self.store, author = principal.author
+        gate.start { request in
+            do {
+                let report = try await store.receivePush(namespace: namespace, quarantine: request.quarantine, updates: request.updates, author: author)
+                return GitPushGate.Verdict(accept: report.accepted, lines: report.lines)
+            } catch {
+                let reason = (error as? StoreError).map { APIError($0).message } ?? "the push could not be checked"
+                return GitPushGate.Verdict(accept: false, lines: ["stepyard: push refused, nothing was written: \(reason)"])
+            }
+        }
+        await store.beginPush(namespace)
+        let answer: GitHTTPBackend.Answer
+        do {
+            answer = try await GitHTTPBackend.run(root: target.root, path: "/\(target.folder)/git-receive-pack", method: "POST", query: "",
+                                                  contentType: "application/x-git-receive-pack-request",
+                                                  contentEncoding: input.headers.contentEncoding?.rawValue, gitProtocol: input.headers.gitProtocol,
+                                                  remoteUser: principal.name, environment: Self.pushEnvironment(hooks: hooks).merging(gate.environment) { a, _ in a },
+                                                  body: bytes)
+        } catch {
+            await gate.finish()
+            await store.endPush(namespace)
+            throw error
+        }
+        await gate.finish()
+        await store.endPush(namespace)
+        await wrote()
+        return .ok(.init(body: .applicationXGitReceivePackResult(HTTPBody(try checked(answer)))))
+    }
+
+    /// The namespace a push goes to, when the caller may write it: anonymous callers are challenged (git sends a token
+    /// only then); the whole repository takes no push.
+    func pushTarget(_ repository: String) throws(APIError) -> String {
+        let name = String(repository.dropLast(".git".count))
+        guard name != Store.wholeRepositoryName else {
+            throw APIError(.forbidden, "forbidden", "the whole repository takes no push: push to a namespace's view, /git/<namespace>.git")
+        }
+        if principal.isAnonymous { throw APIError.unauthorized("a push needs a token: git sends it as the password (http://user:TOKEN@host/git/\(repository))") }
+        try checkNames(name)
+        try requireWrite(name)
+        return name
+    }
+
+    /// `git receive-pack`'s settings for a push to a view: allowed over HTTP, `main` only moves forward and is never
+    /// deleted, and the server's gate as the pre-receive hook.
+    static func pushEnvironment(hooks: String) -> [String: String] {
+        let settings = [("http.receivepack", "true"), ("core.hooksPath", hooks), ("receive.denyNonFastForwards", "true"),
+                        ("receive.denyDeletes", "true")]
+        var environment = ["GIT_CONFIG_COUNT": String(settings.count)]
+        for (index, (key, value)) in settings.enumerated() {
+            environment["GIT_CONFIG_KEY_\(index)"] = key
+            environment["GIT_CONFIG_VALUE_\(index)"] = value
+        }
+        return environment
     }
 }

@@ -35,6 +35,8 @@ struct ServerContext: Sendable {
 /// ```
 public func buildApplication(store: Store, tokens: AccessTokens, configuration: ServerConfiguration,
                              logger: Logger) async throws -> some ApplicationProtocol {
+    // The server writes to the pipes of the programs it runs (git http-backend): one that exits early must not end it.
+    signal(SIGPIPE, SIG_IGN)
     let state = ServerState()
     let cache = ResolvedCache(capacity: configuration.resolvedCacheEntries)
     let watcher = IndexWatcher(store: store, state: state, cache: cache, interval: configuration.watchInterval, logger: logger)

@@ -26,7 +26,7 @@ struct GitHTTPBackend: Sendable {
     /// what follows it (`/tekton.git/info/refs`).
     static func run(root: String, path: String, method: String, query: String, contentType: String? = nil,
                     contentEncoding: String? = nil, gitProtocol: String? = nil, remoteUser: String? = nil,
-                    body: [UInt8] = []) async throws -> Answer {
+                    environment extra: [String: String] = [:], body: [UInt8] = []) async throws -> Answer {
         guard let git else { throw APIError(.serviceUnavailable, "git_missing", "git is not installed on the server: install Debian's git package") }
         var environment: [String: String] = [
             "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
@@ -42,6 +42,7 @@ struct GitHTTPBackend: Sendable {
         if let contentEncoding { environment["HTTP_CONTENT_ENCODING"] = contentEncoding }
         if let gitProtocol, gitProtocol.allSatisfy({ $0.isASCII && !$0.isNewline }) { environment["GIT_PROTOCOL"] = gitProtocol }
         if let remoteUser { environment["REMOTE_USER"] = remoteUser }
+        environment.merge(extra) { _, new in new }
         let output = try await runProcess(git, ["http-backend"], environment: environment, input: body)
         return parse(output.stdout, errors: output.stderr)
     }

@@ -99,3 +99,41 @@ extension GitRepository {
         return viewCommit
     }
 }
+
+extension GitRepository {
+    /// How a file differs between two trees.
+    enum FileChange: Sendable, Hashable { case added, modified, deleted }
+
+    /// Each file that differs between two commits (`old` = `nil`: every file of `new`, added), with how.
+    func fileChanges(from old: ObjectID?, to new: ObjectID) throws(GitError) -> [(path: String, change: FileChange)] {
+        guard let old else { return try files(at: new).map { ($0.path, .added) } }
+        return try withTree(of: old) { oldTree throws(GitError) in
+            try withTree(of: new) { newTree throws(GitError) in
+                var diff: OpaquePointer?
+                try GitError.check(git_diff_tree_to_tree(&diff, pointer, oldTree, newTree, nil), "diff \(old)..\(new)")
+                defer { git_diff_free(diff) }
+                var changes: [(path: String, change: FileChange)] = []
+                for i in 0..<git_diff_num_deltas(diff) {
+                    guard let delta = git_diff_get_delta(diff, i)?.pointee else { continue }
+                    switch delta.status {
+                    case GIT_DELTA_ADDED:
+                        if let p = delta.new_file.path { changes.append((String(cString: p), .added)) }
+                    case GIT_DELTA_DELETED:
+                        if let p = delta.old_file.path { changes.append((String(cString: p), .deleted)) }
+                    default:
+                        if let p = delta.new_file.path ?? delta.old_file.path { changes.append((String(cString: p), .modified)) }
+                    }
+                }
+                return changes
+            }
+        }
+    }
+
+    /// Lets this handle read the objects in `folder` too (a push's quarantine, before git moves them in).
+    func readObjects(in folder: String) throws(GitError) {
+        var odb: OpaquePointer?
+        try GitError.check(git_repository_odb(&odb, pointer), "open object database")
+        defer { git_odb_free(odb) }
+        try GitError.check(git_odb_add_disk_alternate(odb, folder), "read the objects in \(folder)")
+    }
+}

@@ -402,7 +402,7 @@ final class GitRepository: @unchecked Sendable {
         return tree
     }
 
-    private func withTree<T>(of commit: ObjectID, _ body: (OpaquePointer?) throws(GitError) -> T) throws(GitError) -> T {
+    func withTree<T>(of commit: ObjectID, _ body: (OpaquePointer?) throws(GitError) -> T) throws(GitError) -> T {
         let tree = try lookupTree(of: commit)
         defer { git_tree_free(tree) }
         return try body(tree)

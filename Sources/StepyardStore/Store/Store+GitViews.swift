@@ -25,6 +25,7 @@ extension Store {
         guard let head = try head() else { return (path, nil) }
         do {
             let view = try openView(at: path)
+            if viewsBeingPushed.contains(namespace) { return (path, try view.resolve("refs/heads/main")?.description) }
             let viewHead = try git.export(head, namespace: namespace, organisation: organisation, into: view)
             return (path, viewHead?.description)
         } catch {
@@ -41,6 +42,16 @@ extension Store {
             let namespace = String(folder.dropLast(4))
             do { _ = try refreshView(namespace) } catch .unknownNamespace { continue }
         }
+    }
+
+    /// A push to the view of `namespace` begins: the view is left to git until `endPush`.
+    public func beginPush(_ namespace: String) { viewsBeingPushed.insert(namespace) }
+
+    /// The push has ended: the view follows the store again (a version folder the store completes, such as a
+    /// generated README or a fork's record, becomes a commit after the pushed one).
+    public func endPush(_ namespace: String) {
+        viewsBeingPushed.remove(namespace)
+        _ = try? refreshView(namespace)
     }
 
     /// Opens a view, creating it (bare, `main`, upload-pack allowed to send any object it holds: a view holds only

@@ -39,9 +39,25 @@ public struct PublishRequest: Sendable {
 }
 
 extension Store {
-    /// Publishes one version: validated by the linter (errors refuse it), then one commit authored by `author`.
-    /// The same content again is a no-op; other content under an existing version is refused.
-    public func publish(_ request: PublishRequest, author: Author) throws(StoreError) -> PublishResult {
+    /// A version that passed the gate, ready to be written.
+    struct GatedVersion {
+        var request: PublishRequest
+        var candidate: Candidate
+        var key: VersionKey
+        var namespace: String
+        var findings: [Finding]
+        var compatibility: CompatibilityReport?
+        var changes: [PublishResult.Change]?
+        /// The upstream a new version of a fork keeps recording.
+        var upstream: ForkUpstream?
+
+        var title: String { "\(candidate.kind.rawValue)/\(candidate.name)@\(candidate.version.spelling)" }
+        var warnings: [Finding] { findings.filter { $0.severity == .warning } }
+    }
+
+    /// The gate every version passes before it is written: Tekton's admission and the catalog rules (the linter),
+    /// every reference resolving, and compatibility with the version line unless breaking is allowed.
+    func gate(_ request: PublishRequest) throws(StoreError) -> GatedVersion {
         let candidate = try Candidate(request: request, organisation: organisation)
         if let expected = request.expected {
             var matches = expected.kind == candidate.kind && expected.name == candidate.name
@@ -73,6 +89,27 @@ extension Store {
             throw .breakingChange(report)
         }
         let changes = compatibility?.changes.map { PublishResult.Change(path: $0.path, message: $0.message, breaking: $0.breaking) }
+        var upstream = request.forkUpstream
+        if upstream == nil { upstream = try latestForkUpstream(namespace: namespace, kind: candidate.kind, name: candidate.name) }
+        return GatedVersion(request: request, candidate: candidate, key: key, namespace: namespace, findings: findings,
+                            compatibility: compatibility, changes: changes, upstream: upstream)
+    }
+
+    /// The files a gated version writes (its folder, and `fork.json` for a fork's).
+    func files(of version: GatedVersion) -> [String: [UInt8]?] {
+        var files = Self.files(for: version.key, organisation: organisation, document: version.request.document,
+                               readme: version.request.readme, schema: version.request.schema, description: version.candidate.description)
+        if let upstream = version.upstream {
+            files[RepositoryLayout.folder(of: version.key, organisation: organisation) + "/" + RepositoryLayout.forkFile] = upstream.bytes
+        }
+        return files
+    }
+
+    /// Publishes one version: validated by the linter (errors refuse it), then one commit authored by `author`.
+    /// The same content again is a no-op; other content under an existing version is refused.
+    public func publish(_ request: PublishRequest, author: Author) throws(StoreError) -> PublishResult {
+        let gated = try gate(request)
+        let candidate = gated.candidate, key = gated.key, namespace = gated.namespace
         if request.dryRun {
             // What the write would find: the same version with the same content is unchanged, other content a conflict.
             let finalRef = "\(namespace)/\(candidate.kind.rawValue)/\(candidate.name)@"
@@ -81,21 +118,18 @@ extension Store {
                     throw .versionConflict(key: "\(candidate.kind.rawValue)/\(candidate.name)@\(existing.key.version)", existing: existing.digest, new: candidate.digest)
                 }
                 return PublishResult(outcome: .unchanged, ref: finalRef + existing.key.version, digest: candidate.digest, commit: nil,
-                                     warnings: findings.filter { $0.severity == .warning }, dryRun: true, changes: changes)
+                                     warnings: gated.warnings, dryRun: true, changes: gated.changes)
             }
             return PublishResult(outcome: .published, ref: finalRef + key.version, digest: candidate.digest, commit: nil,
-                                 warnings: findings.filter { $0.severity == .warning }, dryRun: true, changes: changes)
+                                 warnings: gated.warnings, dryRun: true, changes: gated.changes)
         }
         var outcome = PublishResult.Outcome.published
         var finalKey = key
-        var message = request.message ?? "Publish \(title)" + (namespace == organisation ? "" : " in department \(namespace)") + "\n\nDigest: \(candidate.digest)\n"
-        // A new version of a fork keeps recording its upstream.
-        var upstream = request.forkUpstream
-        if upstream == nil { upstream = try latestForkUpstream(namespace: namespace, kind: candidate.kind, name: candidate.name) }
+        var message = request.message ?? "Publish \(gated.title)" + (namespace == organisation ? "" : " in department \(namespace)") + "\n\nDigest: \(candidate.digest)\n"
         if let note = request.note?.trimmingCharacters(in: .whitespacesAndNewlines), !note.isEmpty {
             message += "\n" + note + "\n"
         }
-        if let report = compatibility, report.isBreaking {
+        if let report = gated.compatibility, report.isBreaking {
             message += "\nBreaking changes from \(report.from), allowed with --allow-breaking:\n" + report.breaking.map { "- \($0.path): \($0.message)\n" }.joined()
         }
         // The index takes the document as it was parsed and checked here, rather than reading and parsing it again.
@@ -109,16 +143,11 @@ extension Store {
                 finalKey = existing.key
                 return nil
             }
-            var files = Self.files(for: key, organisation: self.organisation, document: request.document,
-                                   readme: request.readme, schema: request.schema, description: candidate.description)
-            if let upstream = upstream {
-                files[RepositoryLayout.folder(of: key, organisation: self.organisation) + "/" + RepositoryLayout.forkFile] = upstream.bytes
-            }
-            return files
+            return self.files(of: gated)
         }
         return PublishResult(outcome: outcome, ref: "\(finalKey.namespace)/\(finalKey.kind.rawValue)/\(finalKey.name)@\(finalKey.version)",
-                             digest: candidate.digest, commit: commit?.description, warnings: findings.filter { $0.severity == .warning },
-                             changes: changes)
+                             digest: candidate.digest, commit: commit?.description, warnings: gated.warnings,
+                             changes: gated.changes)
     }
 
     /// The upstream recorded by the highest version of a department's resource, if it is a fork.

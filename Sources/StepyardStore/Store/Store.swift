@@ -25,6 +25,9 @@ public actor Store {
     /// Parsed resources by digest, for resolution.
     let documents = DocumentCache()
     static let branch = "refs/heads/main"
+    /// Namespaces whose git view a push is writing to: git moves the view's ref itself, so it is not refreshed
+    /// until the push ends (`Store+GitViews`).
+    var viewsBeingPushed: Set<String> = []
     /// Where the store's work runs: a queue of its own, off the server's event loops (`StoreExecutor`).
     private nonisolated let executor = StoreExecutor(label: "stepyard.store")
 
