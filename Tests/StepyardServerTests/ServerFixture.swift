@@ -42,6 +42,14 @@ struct ServerFixture: Sendable {
         return try withTokens(directory: directory, store: store)
     }
 
+    /// An empty store, with the departments and tokens of the others.
+    static func empty() async throws -> ServerFixture {
+        let directory = try TemporaryDirectory()
+        let store = try Store.initialize(at: directory.url.appendingPathComponent("store"), author: author)
+        for department in ["payments", "logistics"] { _ = try await store.createDepartment(department, author: author) }
+        return try withTokens(directory: directory, store: store)
+    }
+
     /// A store holding the bundled catalog (what `stepyard serve` creates), with the same departments and tokens.
     static func bundled() async throws -> ServerFixture {
         let directory = try TemporaryDirectory()

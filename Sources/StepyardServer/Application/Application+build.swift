@@ -75,6 +75,7 @@ public func buildApplication(store: Store, tokens: AccessTokens, configuration: 
                                                // is full, the kernel drops SYNs and a client retries only after a second.
                                                backlog: 4096),
                           logger: logger)
-    app.addServices(watcher)
+    _ = ServerMetrics.registry
+    app.addServices(watcher, SyncScheduler(store: store, tick: configuration.syncTick, logger: logger))
     return app
 }

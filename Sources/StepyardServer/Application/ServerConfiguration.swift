@@ -11,6 +11,8 @@ public struct ServerConfiguration: Sendable {
     public var maxBodyBytes: Int = 4 << 20
     /// How often the server looks for commits made around it (the CLI, a `git push`).
     public var watchInterval: Duration = .seconds(1)
+    /// How often the server looks for syncs whose interval has passed.
+    public var syncTick: Duration = .seconds(5)
     /// The resolved templates kept in memory.
     public var resolvedCacheEntries: Int = 2048
     /// The web catalog's rendered pages kept in memory (0: every page is rendered when asked).

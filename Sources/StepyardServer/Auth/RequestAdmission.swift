@@ -27,8 +27,8 @@ struct RequestAdmission: Sendable {
         guard write else { return nil }
         let segments = path.split(separator: "/")
         switch (segments.count, segments.first == "api" && segments.dropFirst().first == "v1" ? segments.dropFirst(2).first : nil) {
-        case (3, "departments"?), (3, "tokens"?):
-            // POST /api/v1/departments, /api/v1/tokens: administration.
+        case (3, "departments"?), (3, "tokens"?), (_, "syncs"?):
+            // POST /api/v1/departments, /api/v1/tokens, the syncs: administration.
             return policy.adminRefusal(principal)
         case (5, "departments"?) where segments[4] == "forks":
             return policy.writeRefusal(String(segments[3]), principal)

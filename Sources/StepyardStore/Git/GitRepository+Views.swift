@@ -137,3 +137,28 @@ extension GitRepository {
         try GitError.check(git_odb_add_disk_alternate(odb, folder), "read the objects in \(folder)")
     }
 }
+
+extension GitRepository {
+    /// Fetches `branch` of the repository at `url` (http, https or file) into this one's `refs/heads/<branch>`
+    /// through libgit2, and returns the commit it points at. Blocking: call it off the event loops and the store.
+    func fetch(_ url: String, branch: String) throws(GitError) -> ObjectID {
+        var remote: OpaquePointer?
+        try GitError.check(git_remote_create_anonymous(&remote, pointer, url), "open the remote \(url)")
+        defer { git_remote_free(remote) }
+        var options = git_fetch_options()
+        try GitError.check(git_fetch_options_init(&options, UInt32(GIT_FETCH_OPTIONS_VERSION)), "fetch options")
+        let refspec = "+refs/heads/\(branch):refs/heads/\(branch)"
+        let code = refspec.withCString { spec -> Int32 in
+            var strings: [UnsafeMutablePointer<CChar>?] = [UnsafeMutablePointer(mutating: spec)]
+            return strings.withUnsafeMutableBufferPointer { buffer in
+                var array = git_strarray(strings: buffer.baseAddress, count: 1)
+                return git_remote_fetch(remote, &array, &options, "stepyard sync")
+            }
+        }
+        try GitError.check(code, "fetch \(branch) from \(url)")
+        guard let head = try resolve("refs/heads/\(branch)") else {
+            throw GitError(operation: "fetch \(branch) from \(url)", code: -3, message: "the remote has no branch \(branch)")
+        }
+        return head
+    }
+}

@@ -3,7 +3,7 @@ import StepyardCore
 
 /// What a `git push` to a namespace's view did: the versions it published (one commit), or why it was refused whole.
 public struct PushReport: Sendable {
-    public struct Refusal: Sendable, Hashable {
+    public struct Refusal: Sendable, Hashable, Codable {
         /// `task/go/1.2.0`, a file, or the ref.
         public var path: String
         public var reason: String
