@@ -105,6 +105,33 @@ extension Store {
         return files
     }
 
+    /// Writes versions that passed the gate as one commit (`push` and `sync`), with a message listing them under
+    /// `subject`. A version another writer published meanwhile is a conflict when `conflicts`; else it is left out.
+    func write(_ gated: [GatedVersion], subject: String, author: Author, conflicts: Bool) throws(StoreError) -> (commit: String?, results: [PublishResult]) {
+        let message = subject + "\n\n" + gated.map { "- \($0.title) \($0.candidate.digest)\n" }.joined()
+        var known: [String: JSONValue] = [:]
+        for version in gated { known[ContentDigest.sha256(version.request.document)] = version.candidate.resource.document }
+        var included: Set<String> = []
+        let written = try write(author: author, message: message, known: known) { head throws(StoreError) in
+            var changes: [String: [UInt8]?] = [:]
+            included = []
+            for version in gated {
+                if let existing = try self.existingVersion(of: version.key, at: head) {
+                    if conflicts { throw .versionConflict(key: version.title, existing: existing.digest, new: version.candidate.digest) }
+                    continue
+                }
+                changes.merge(self.files(of: version)) { a, _ in a }
+                included.insert(version.title)
+            }
+            return changes.isEmpty ? nil : changes
+        }
+        let results = gated.filter { included.contains($0.title) }.map { version in
+            PublishResult(outcome: .published, ref: "\(version.key.namespace)/\(version.key.kind.rawValue)/\(version.key.name)@\(version.key.version)",
+                          digest: version.candidate.digest, commit: written?.description, warnings: version.warnings, changes: version.changes)
+        }
+        return (written?.description, results)
+    }
+
     /// Publishes one version: validated by the linter (errors refuse it), then one commit authored by `author`.
     /// The same content again is a no-op; other content under an existing version is refused.
     public func publish(_ request: PublishRequest, author: Author) throws(StoreError) -> PublishResult {

@@ -116,25 +116,8 @@ extension Store {
         }
         guard report.refused.isEmpty, !gated.isEmpty else { return report }
         let titles = gated.map(\.title)
-        let message = "Push \(titles.count == 1 ? titles[0] : "\(titles.count) versions")" + (namespace == organisation ? "" : " to department \(namespace)")
-            + "\n\n" + gated.map { "- \($0.title) \($0.candidate.digest)\n" }.joined()
-        var known: [String: JSONValue] = [:]
-        for version in gated { known[ContentDigest.sha256(version.request.document)] = version.candidate.resource.document }
-        let commit = try write(author: author, message: message, known: known) { head throws(StoreError) in
-            var changes: [String: [UInt8]?] = [:]
-            for version in gated {
-                if let existing = try self.existingVersion(of: version.key, at: head) {
-                    throw .versionConflict(key: version.title, existing: existing.digest, new: version.candidate.digest)
-                }
-                changes.merge(self.files(of: version)) { a, _ in a }
-            }
-            return changes
-        }
-        report.commit = commit?.description
-        report.published = gated.map { version in
-            PublishResult(outcome: .published, ref: "\(version.key.namespace)/\(version.key.kind.rawValue)/\(version.key.name)@\(version.key.version)",
-                          digest: version.candidate.digest, commit: commit?.description, warnings: version.warnings, changes: version.changes)
-        }
+        let subject = "Push \(titles.count == 1 ? titles[0] : "\(titles.count) versions")" + (namespace == organisation ? "" : " to department \(namespace)")
+        (report.commit, report.published) = try write(gated, subject: subject, author: author, conflicts: true)
         return report
     }
 }

@@ -180,23 +180,11 @@ extension Store {
                 }
             }
             guard !gated.isEmpty else { continue }
-            let message = "Sync \(gated.count == 1 ? gated[0].title : "\(gated.count) \(kind.rawValue) versions") from \(source.url) (\(source.branch)) at \(commit)"
-                + (source.namespace == organisation ? "" : " into department \(source.namespace)") + "\n\n"
-                + gated.map { "- \($0.title) \($0.candidate.digest)\n" }.joined()
-            var known: [String: JSONValue] = [:]
-            for version in gated { known[ContentDigest.sha256(version.request.document)] = version.candidate.resource.document }
-            let written = try write(author: author, message: message, known: known) { head throws(StoreError) in
-                var changes: [String: [UInt8]?] = [:]
-                for version in gated where try self.existingVersion(of: version.key, at: head) == nil {
-                    changes.merge(self.files(of: version)) { a, _ in a }
-                }
-                return changes.isEmpty ? nil : changes
-            }
-            report.commit = written?.description ?? report.commit
-            report.published += gated.map { version in
-                PublishResult(outcome: .published, ref: "\(version.key.namespace)/\(version.key.kind.rawValue)/\(version.key.name)@\(version.key.version)",
-                              digest: version.candidate.digest, commit: written?.description, warnings: version.warnings, changes: version.changes)
-            }
+            let subject = "Sync \(gated.count == 1 ? gated[0].title : "\(gated.count) \(kind.rawValue) versions") from \(source.url) (\(source.branch)) at \(commit)"
+                + (source.namespace == organisation ? "" : " into department \(source.namespace)")
+            let (written, results) = try write(gated, subject: subject, author: author, conflicts: false)
+            report.commit = written ?? report.commit
+            report.published += results
         }
         return report
     }
