@@ -198,6 +198,25 @@ extension GitHTTPTests {
     }
 }
 
+extension GitHTTPTests {
+    /// At most `running` git programs at once, the next ones in order, and past `waiting` a refusal at once.
+    @Test func gitProgramsRunWithinTheirLimit() async throws {
+        let limit = GitProcessLimit(running: 2, waiting: 1)
+        try await limit.acquire()
+        try await limit.acquire()
+        #expect(limit.load == (2, 0))
+        let third = Task { try await limit.acquire() }
+        while limit.load.queued == 0 { await Task.yield() }
+        await #expect(throws: APIError.self) { try await limit.acquire() }
+        limit.release()
+        try await third.value
+        #expect(limit.load == (2, 0))
+        limit.release()
+        limit.release()
+        #expect(limit.load == (0, 0))
+    }
+}
+
 /// Runs `git`; its exit status, standard output and standard error. On a thread of its own: the server under test
 /// answers git in this same process, so waiting for git on the concurrency pool's few threads could starve it.
 func git(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) async throws -> (status: Int32, stdout: String, stderr: String) {

@@ -22,6 +22,9 @@ struct GitHTTPBackend: Sendable {
     /// How long one request may run before the program is stopped.
     static let timeLimit: TimeInterval = 120
 
+    /// The git programs running at once: two per core, 64 more waiting.
+    static let limit = GitProcessLimit(running: 2 * ProcessInfo.processInfo.activeProcessorCount, waiting: 64)
+
     /// One request. `root` is the folder holding the repository (`GIT_PROJECT_ROOT`), `path` the repository and
     /// what follows it (`/tekton.git/info/refs`).
     static func run(root: String, path: String, method: String, query: String, contentType: String? = nil,
@@ -43,7 +46,7 @@ struct GitHTTPBackend: Sendable {
         if let gitProtocol, gitProtocol.allSatisfy({ $0.isASCII && !$0.isNewline }) { environment["GIT_PROTOCOL"] = gitProtocol }
         if let remoteUser { environment["REMOTE_USER"] = remoteUser }
         environment.merge(extra) { _, new in new }
-        let output = try await runProcess(git, ["http-backend"], environment: environment, input: body)
+        let output = try await limit.run { try await runProcess(git, ["http-backend"], environment: environment, input: body) }
         return parse(output.stdout, errors: output.stderr)
     }
 
