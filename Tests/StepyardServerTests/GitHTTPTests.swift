@@ -180,6 +180,34 @@ extension GitHTTPTests {
         }
     }
 
+    /// Two pushes to one view at once: one at a time; the second, made against what is no longer the view's head, is
+    /// refused before anything of it is written, so the store holds exactly what the pushers were told.
+    @Test func concurrentPushesToOneView() async throws {
+        let fixture = try await ServerFixture.bundled()
+        try await fixture.application().test(.live) { client in
+            let work = try TemporaryDirectory()
+            let url = "http://pam:\(fixture.payments)@127.0.0.1:\(client.port!)/git/payments.git"
+            var clones: [URL] = []
+            for name in ["a", "b"] {
+                #expect(try await git(["clone", "-q", url, name], in: work.url).status == 0)
+                let clone = work.url.appendingPathComponent(name)
+                let folder = clone.appendingPathComponent("task/from-\(name)/1.0.0")
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                try Data(taskYAML("from-\(name)", "1.0.0").utf8).write(to: folder.appendingPathComponent("from-\(name).yaml"))
+                #expect(try await git(["add", "-A"], in: clone).status == 0)
+                #expect(try await git(["-c", "user.name=P", "-c", "user.email=p@example.com", "commit", "-qm", name], in: clone).status == 0)
+                clones.append(clone)
+            }
+            async let first = git(["push", "origin", "HEAD:main"], in: clones[0])
+            async let second = git(["push", "origin", "HEAD:main"], in: clones[1])
+            let results = try await [first, second]
+            #expect(results.filter { $0.status == 0 }.count == 1, "\(results.map(\.stderr))")
+            let winner = results[0].status == 0 ? "a" : "b", loser = winner == "a" ? "b" : "a"
+            #expect(try await fixture.store.versions(of: try ResourceRef(parsing: "payments/task/from-\(winner)")).count == 1)
+            #expect((try? await fixture.store.versions(of: try ResourceRef(parsing: "payments/task/from-\(loser)"))) == nil)
+        }
+    }
+
     /// Who may push where: a token is asked for, a member pushes only to its department, nobody to the whole repository.
     @Test func pushNeedsWriteAccess() async throws {
         let fixture = try await ServerFixture.bundled()

@@ -44,14 +44,25 @@ extension Store {
         }
     }
 
-    /// A push to the view of `namespace` begins: the view is left to git until `endPush`.
-    public func beginPush(_ namespace: String) { viewsBeingPushed.insert(namespace) }
+    /// A push to the view of `namespace` begins, after any other push to it has ended: the view is left to git until
+    /// `endPush`.
+    public func beginPush(_ namespace: String) async {
+        while viewsBeingPushed.contains(namespace) {
+            await withCheckedContinuation { pushesWaiting[namespace, default: []].append($0) }
+        }
+        viewsBeingPushed.insert(namespace)
+    }
 
     /// The push has ended: the view follows the store again (a version folder the store completes, such as a
-    /// generated README or a fork's record, becomes a commit after the pushed one).
+    /// generated README or a fork's record, becomes a commit after the pushed one), and the next push may begin.
     public func endPush(_ namespace: String) {
         viewsBeingPushed.remove(namespace)
         _ = try? refreshView(namespace)
+        if var waiting = pushesWaiting[namespace], !waiting.isEmpty {
+            let next = waiting.removeFirst()
+            pushesWaiting[namespace] = waiting.isEmpty ? nil : waiting
+            next.resume()
+        }
     }
 
     /// Opens a view, creating it (bare, `main`, upload-pack allowed to send any object it holds: a view holds only

@@ -58,6 +58,11 @@ extension Store {
         var requests: [PublishRequest] = []
         do {
             let view = try GitRepository.open(at: viewPath)
+            // git moves the ref after this answer only if it still points where the pusher saw it; so must the gate.
+            guard try view.resolve("refs/heads/main") == pushed.old else {
+                report.refused.append(.init(path: "refs/heads/main", reason: "the view moved since it was fetched: fetch, rebase and push again"))
+                return report
+            }
             if let quarantine { try view.readObjects(in: quarantine) }
             var folders: [String: [String: ObjectID]] = [:]
             for (path, change) in try view.fileChanges(from: pushed.old, to: pushed.new).sorted(by: { $0.path < $1.path }) {

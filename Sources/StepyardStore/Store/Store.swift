@@ -28,6 +28,8 @@ public actor Store {
     /// Namespaces whose git view a push is writing to: git moves the view's ref itself, so it is not refreshed
     /// until the push ends (`Store+GitViews`).
     var viewsBeingPushed: Set<String> = []
+    /// Pushes waiting for another push to the same view to end (one push per view at a time).
+    var pushesWaiting: [String: [CheckedContinuation<Void, Never>]] = [:]
     /// Where the store's work runs: a queue of its own, off the server's event loops (`StoreExecutor`).
     private nonisolated let executor = StoreExecutor(label: "stepyard.store")
 
