@@ -70,9 +70,8 @@ extension Store {
         }
         guard (5...86_400 * 7).contains(intervalSeconds) else { throw .refused("the interval must be between 5 seconds and 7 days") }
         return try changeSyncs { (all: inout [SyncSource]) throws(StoreError) -> SyncSource in
-            var id = "sync-" + String(ContentDigest.sha256(Array("\(url)#\(branch)#\(folder)#\(namespace)".utf8)).suffix(8))
+            let id = "sync-" + String(ContentDigest.sha256(Array("\(url)#\(branch)#\(folder)#\(namespace)".utf8)).suffix(8))
             if all.contains(where: { $0.id == id }) { throw .refused("\(url) (\(branch), \(folder.isEmpty ? "/" : folder)) is already synced into \(namespace) as \(id)") }
-            if id.isEmpty { id = "sync" }
             let source = SyncSource(id: id, url: url, branch: branch, path: folder, namespace: namespace, intervalSeconds: intervalSeconds)
             all.append(source)
             return source
