@@ -208,6 +208,19 @@ extension GitHTTPTests {
         }
     }
 
+    /// A request git cannot read is the client's mistake: 400 with git's words, never a 200 with nothing or a 500.
+    /// (A request git reads but refuses, such as a want of an object the view lacks, gets git's own `ERR` answer.)
+    @Test(arguments: ["garbage", "", "00"])
+    func unreadableGitRequests(_ body: String) async throws {
+        let fixture = try await ServerFixture.bundled()
+        try await fixture.application().test(.live) { client in
+            let answer = try await client.call(.post, "/git/tekton.git/git-upload-pack", body: body,
+                                               contentType: "application/x-git-upload-pack-request")
+            #expect(answer.status == .badRequest && answer.json["error"]?["message"]?.stringValue?.hasPrefix("git could not read the request") == true,
+                    "\(answer.status) \(answer.text)")
+        }
+    }
+
     /// Who may push where: a token is asked for, a member pushes only to its department, nobody to the whole repository.
     @Test func pushNeedsWriteAccess() async throws {
         let fixture = try await ServerFixture.bundled()

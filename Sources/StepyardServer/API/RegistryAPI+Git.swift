@@ -55,6 +55,11 @@ extension RegistryAPI {
 
     /// The body of a successful answer; git's refusal (its status and stderr) as an error otherwise.
     func checked(_ answer: GitHTTPBackend.Answer) throws -> [UInt8] {
+        // git answers 200 before it reads the request; a request it could not read leaves it nothing to send.
+        if answer.status == 200, answer.body.isEmpty, !answer.errors.isEmpty {
+            let reason = answer.errors.split(separator: "\n").last.map(String.init) ?? answer.errors
+            throw APIError.badRequest("git could not read the request: \(reason.trimmingCharacters(in: .whitespaces))")
+        }
         guard answer.status == 200 else {
             if answer.status >= 500 {
                 context.logger.error("git http-backend failed", metadata: ["status": "\(answer.status)", "stderr": .string(answer.errors)])
