@@ -38,6 +38,10 @@ struct ServeCommand: OutputCommand {
     var maxUriBytes: Int?
     @Option(name: .long, help: "The most header bytes accepted; more is 431 (default \(ServerConfiguration().maxHeaderBytes)).")
     var maxHeaderBytes: Int?
+    @Option(name: .long, help: "Serve as a read replica of this primary (http://primary:8080): its repository mirrored, writes sent there (307).")
+    var replicaOf: String?
+    @Option(name: .long, help: "The primary's admin token the replica fetches with (default: $STEPYARD_REPLICA_TOKEN).")
+    var replicaToken: String?
     @Option(name: .long, help: "Web catalog pages kept rendered in memory; 0 renders every page when asked (default \(ServerConfiguration().pageCacheEntries)).")
     var pageCacheEntries: Int?
 
@@ -62,7 +66,14 @@ struct ServeCommand: OutputCommand {
         let directory = options.storeURL
         do {
             let store: Store
-            if FileManager.default.fileExists(atPath: directory.appendingPathComponent("repo.git").path) {
+            let replicaSecret = replicaToken ?? ProcessInfo.processInfo.environment["STEPYARD_REPLICA_TOKEN"]
+            if let replicaOf {
+                guard let replicaSecret, !replicaSecret.isEmpty else {
+                    return CommandOutput(stderr: "stepyard serve: --replica-of needs the primary's admin token: --replica-token T or $STEPYARD_REPLICA_TOKEN\n",
+                                         exitCode: ExitStatus.usage)
+                }
+                store = try Store.replicate(from: replicaOf, token: replicaSecret, at: directory)
+            } else if FileManager.default.fileExists(atPath: directory.appendingPathComponent("repo.git").path) {
                 store = try Store.open(at: directory)
             } else {
                 store = try await createEmbeddedDefault(at: directory)
@@ -81,6 +92,8 @@ struct ServeCommand: OutputCommand {
             if let maxUriBytes { configuration.maxURIBytes = maxUriBytes }
             if let maxHeaderBytes { configuration.maxHeaderBytes = maxHeaderBytes }
             if let pageCacheEntries { configuration.pageCacheEntries = pageCacheEntries }
+            configuration.replicaOf = replicaOf
+            configuration.replicaToken = replicaSecret
             let tokens = try AccessTokens.open(storeDirectory: directory)
             let app = try await buildApplication(store: store, tokens: tokens, configuration: configuration, logger: logger)
             let hasAdmin = (try? tokens.list().contains { $0.role == .admin }) ?? false
@@ -89,7 +102,7 @@ struct ServeCommand: OutputCommand {
                   API: http://\(host):\(port)/api/v1/search   contract: http://\(host):\(port)/openapi.yaml
                   Tekton hub resolver: TEKTON_HUB_API=http://\(host):\(port) or ARTIFACT_HUB_API=http://\(host):\(port)
                   anonymous read of the organisation namespace: \(noAnonymousRead ? "off" : "on")
-                \(hasAdmin ? "" : "  no admin token yet: stepyard token create --role admin --name \"Your Name\" --store \(directory.path)\n")
+                \(replicaOf.map { "  read replica of \($0): writes go there, tokens are its\n" } ?? (hasAdmin ? "" : "  no admin token yet: stepyard token create --role admin --name \"Your Name\" --store \(directory.path)\n"))
                 """)
             try await app.runService()
             return CommandOutput()

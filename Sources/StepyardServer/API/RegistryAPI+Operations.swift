@@ -16,8 +16,13 @@ extension RegistryAPI {
     func readyz(_ input: Operations.Readyz.Input) async throws -> Operations.Readyz.Output {
         let snapshot = context.state.snapshot
         let head = try? await store.headCommit()
+        var replica = ""
+        if let status = context.replica {
+            replica = "replica of \(status.primary): " + (status.lag.map { String(format: "last fetch %.1f s ago", $0) } ?? "not fetched yet")
+                + (status.lastError.map { "; the primary cannot be reached: \($0)" } ?? "") + "\n"
+        }
         if snapshot.ready, head == snapshot.commit {
-            return .ok(.init(body: .plainText(HTTPBody("ready: serving \(snapshot.commit ?? "an empty repository")\n"))))
+            return .ok(.init(body: .plainText(HTTPBody("ready: serving \(snapshot.commit ?? "an empty repository")\n" + replica))))
         }
         return .serviceUnavailable(.init(body: .plainText(HTTPBody("not ready: the index is catching up with \(head ?? "-")\n"))))
     }

@@ -37,3 +37,11 @@ extension RegistryAPI {
         return .ok(.init(body: .json(try Self.make(status))))
     }
 }
+
+extension RegistryAPI {
+    /// `GET /api/v1/whoami`: who the token stands for (a replica asks its primary this for every token it sees).
+    func whoami(_ input: Operations.Whoami.Input) async throws -> Operations.Whoami.Output {
+        let role = principal.role.flatMap { Operations.Whoami.Output.Ok.Body.JsonPayload.RolePayload(rawValue: $0.rawValue) }
+        return .ok(.init(body: .json(.init(name: principal.name, role: role, departments: principal.departments.sorted()))))
+    }
+}

@@ -16,6 +16,8 @@ struct ServerContext: Sendable {
     let verifier: TokenVerifier
     let sessions: WebSessions
     let pages: PageCache
+    /// What a replica knows of its primary; `nil` on a primary.
+    let replica: ReplicaStatus?
 }
 
 /// Builds the Stepyard HTTP application over an open store.
@@ -41,12 +43,15 @@ public func buildApplication(store: Store, tokens: AccessTokens, configuration: 
     let cache = ResolvedCache(capacity: configuration.resolvedCacheEntries)
     let watcher = IndexWatcher(store: store, state: state, cache: cache, interval: configuration.watchInterval, logger: logger)
     await watcher.check(countRefused: true)
-    let verifier = TokenVerifier(tokens: tokens, state: state)
+    let replica = configuration.replicaOf.map(ReplicaStatus.init(primary:))
+    // A replica's tokens are its primary's, asked of it and remembered 5 s (a revocation takes that long to reach it).
+    let verifier = replica.map { TokenVerifier(primary: PrimaryTokens(primary: $0.primary), state: state, lifetime: .seconds(5)) }
+        ?? TokenVerifier(tokens: tokens, state: state)
     let context = ServerContext(store: store, tokens: tokens, configuration: configuration, state: state,
                                 cache: cache,
                                 policy: AccessPolicy(organisation: store.organisation, anonymousRead: configuration.anonymousRead),
                                 logger: logger, verifier: verifier, sessions: WebSessions(),
-                                pages: PageCache(capacity: configuration.pageCacheEntries))
+                                pages: PageCache(capacity: configuration.pageCacheEntries), replica: replica)
     _ = ServerMetrics.registry
     let router = Router()
     router.add(middleware: RequestLogMiddleware(logger: logger))
@@ -54,6 +59,7 @@ public func buildApplication(store: Store, tokens: AccessTokens, configuration: 
     router.add(middleware: CrossOriginMiddleware(origins: Set(configuration.corsOrigins), contract: .shipped))
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: ErrorMiddleware(logger: logger, contract: .shipped))
+    if let replica { router.add(middleware: ReplicaMiddleware<BasicRequestContext>(primary: replica.primary)) }
     // The exact bytes of the representation a handler chose, its validators, or 304.
     router.add(middleware: RepresentationMiddleware())
     router.add(middleware: HeaderValueMiddleware())
@@ -76,6 +82,12 @@ public func buildApplication(store: Store, tokens: AccessTokens, configuration: 
                                                backlog: 4096),
                           logger: logger)
     _ = ServerMetrics.registry
-    app.addServices(watcher, SyncScheduler(store: store, tick: configuration.syncTick, logger: logger))
+    if let replica {
+        // A replica follows its primary and writes nothing of its own (syncs run on the primary).
+        app.addServices(watcher, ReplicaFollower(store: store, token: configuration.replicaToken ?? "", status: replica, watcher: watcher,
+                                                 interval: configuration.replicaInterval, logger: logger))
+    } else {
+        app.addServices(watcher, SyncScheduler(store: store, tick: configuration.syncTick, logger: logger))
+    }
     return app
 }

@@ -11,6 +11,13 @@ public struct ServerConfiguration: Sendable {
     public var maxBodyBytes: Int = 4 << 20
     /// How often the server looks for commits made around it (the CLI, a `git push`).
     public var watchInterval: Duration = .seconds(1)
+    /// A read replica: the primary's address (`http://primary:8080`); reads are served from a mirror of its
+    /// repository, writes answered 307 to it.
+    public var replicaOf: String?
+    /// The admin token the replica fetches the primary's repository with.
+    public var replicaToken: String?
+    /// How often a replica fetches from its primary.
+    public var replicaInterval: Duration = .milliseconds(500)
     /// How often the server looks for syncs whose interval has passed.
     public var syncTick: Duration = .seconds(5)
     /// The resolved templates kept in memory.

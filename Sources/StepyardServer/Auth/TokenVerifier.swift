@@ -17,14 +17,24 @@ final class TokenVerifier: Sendable {
     /// How long a token's verdict is kept: the bound on how late a revocation takes effect.
     static let defaultLifetime: Duration = .milliseconds(250)
 
-    private let tokens: AccessTokens
+    /// Where a token is looked up: this store's token file, or (a replica) the primary.
+    private let lookup: @Sendable (String) async throws(APIError) -> AccessToken?
     private let state: ServerState
     /// Known callers by `Authorization` header value.
     private let memory = Mutex<[String: Remembered]>([:])
     private let lifetime: Duration
 
     init(tokens: AccessTokens, state: ServerState, lifetime: Duration = TokenVerifier.defaultLifetime) {
-        self.tokens = tokens
+        self.lookup = { secret throws(APIError) in
+            do { return try await NIOThreadPool.singleton.runIfActive { try tokens.lookup(secret: secret) } } catch { throw .internalError }
+        }
+        self.state = state
+        self.lifetime = lifetime
+    }
+
+    /// A replica's verifier: tokens are the primary's, asked of it (`GET /api/v1/whoami`) and remembered `lifetime`.
+    init(primary: PrimaryTokens, state: ServerState, lifetime: Duration) {
+        self.lookup = { secret throws(APIError) in try await primary.lookup(secret) }
         self.state = state
         self.lifetime = lifetime
     }
@@ -38,13 +48,7 @@ final class TokenVerifier: Sendable {
         guard let authorization, let secret = Self.bearerSecret(authorization) else {
             throw .unauthorized("the Authorization header must read `Bearer <token>`")
         }
-        let tokens = self.tokens
-        let token: AccessToken?
-        do {
-            token = try await NIOThreadPool.singleton.runIfActive { try tokens.lookup(secret: secret) }
-        } catch {
-            throw .internalError
-        }
+        let token = try await lookup(secret)
         let fresh = Remembered(principal: token.map(Principal.init), departments: token?.departments ?? [], until: ContinuousClock.now + lifetime)
         memory.withLock { memory in
             if memory.count > 10_000 { memory.removeAll() }

@@ -9,4 +9,12 @@ public struct AccessToken: Sendable, Hashable, Codable {
     public var departments: [String]
     /// ISO 8601, UTC.
     public var created: String
+
+    public init(id: String, name: String, role: Role, departments: [String], created: String) {
+        self.id = id
+        self.name = name
+        self.role = role
+        self.departments = departments
+        self.created = created
+    }
 }

@@ -141,18 +141,23 @@ extension GitRepository {
 extension GitRepository {
     /// Fetches `branch` of the repository at `url` (http, https or file) into this one's `refs/heads/<branch>`
     /// through libgit2, and returns the commit it points at. Blocking: call it off the event loops and the store.
-    func fetch(_ url: String, branch: String) throws(GitError) -> ObjectID {
+    func fetch(_ url: String, branch: String, headers: [String] = []) throws(GitError) -> ObjectID {
         var remote: OpaquePointer?
         try GitError.check(git_remote_create_anonymous(&remote, pointer, url), "open the remote \(url)")
         defer { git_remote_free(remote) }
         var options = git_fetch_options()
         try GitError.check(git_fetch_options_init(&options, UInt32(GIT_FETCH_OPTIONS_VERSION)), "fetch options")
         let refspec = "+refs/heads/\(branch):refs/heads/\(branch)"
-        let code = refspec.withCString { spec -> Int32 in
-            var strings: [UnsafeMutablePointer<CChar>?] = [UnsafeMutablePointer(mutating: spec)]
-            return strings.withUnsafeMutableBufferPointer { buffer in
-                var array = git_strarray(strings: buffer.baseAddress, count: 1)
-                return git_remote_fetch(remote, &array, &options, "stepyard sync")
+        // C strings for the refspec and the extra header lines, alive for the call.
+        let owned = ([refspec] + headers).map { strdup($0) }
+        defer { owned.forEach { free($0) } }
+        var refspecs: [UnsafeMutablePointer<CChar>?] = [owned[0]]
+        var headerLines: [UnsafeMutablePointer<CChar>?] = Array(owned.dropFirst())
+        let code = refspecs.withUnsafeMutableBufferPointer { specs -> Int32 in
+            headerLines.withUnsafeMutableBufferPointer { lines -> Int32 in
+                var array = git_strarray(strings: specs.baseAddress, count: 1)
+                options.custom_headers = git_strarray(strings: lines.baseAddress, count: lines.count)
+                return git_remote_fetch(remote, &array, &options, "stepyard fetch")
             }
         }
         try GitError.check(code, "fetch \(branch) from \(url)")

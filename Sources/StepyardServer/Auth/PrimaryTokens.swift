@@ -1,0 +1,36 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import StepyardCore
+import StepyardStore
+
+/// A replica's tokens: those of its primary, which answers `GET /api/v1/whoami` for a token with who it stands for.
+/// A primary that cannot be reached makes a token that is not remembered a 503 (anonymous reads go on).
+struct PrimaryTokens: Sendable {
+    let primary: String
+
+    /// The token's holder on the primary; `nil` for a token it does not know.
+    func lookup(_ secret: String) async throws(APIError) -> AccessToken? {
+        let base = primary.hasSuffix("/") ? String(primary.dropLast()) : primary
+        guard let url = URL(string: base + "/api/v1/whoami") else { throw .internalError }
+        var request = URLRequest(url: url, timeoutInterval: 5)
+        request.setValue("Bearer \(secret)", forHTTPHeaderField: "Authorization")
+        request.setValue("application/json", forHTTPHeaderField: "Accept")
+        let answer: (Data, Int)? = await withCheckedContinuation { continuation in
+            URLSession.shared.dataTask(with: request) { data, response, _ in
+                continuation.resume(returning: (response as? HTTPURLResponse).map { (data ?? Data(), $0.statusCode) })
+            }.resume()
+        }
+        guard let (data, status) = answer else {
+            throw APIError(.serviceUnavailable, "primary_unreachable", "this replica cannot ask its primary (\(base)) about the token: try again, or ask the primary")
+        }
+        if status == 401 { return nil }
+        guard status == 200, let value = try? JSONValue(parsingJSON: String(decoding: data, as: UTF8.self)),
+              let name = value["name"]?.stringValue, let role = value["role"]?.stringValue.flatMap(Role.init(rawValue:)) else {
+            throw APIError(.serviceUnavailable, "primary_unreachable", "the primary (\(base)) did not say who the token stands for (status \(status))")
+        }
+        let departments = (value["departments"]?.arrayValue ?? []).compactMap(\.stringValue)
+        return AccessToken(id: "", name: name, role: role, departments: departments, created: "")
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import Hummingbird
+import Logging
+import Metrics
+import ServiceLifecycle
+import StepyardStore
+import Synchronization
+
+/// What a replica knows of its primary: when it last fetched, and the last failure.
+final class ReplicaStatus: Sendable {
+    let primary: String
+    private struct State {
+        var lastFetch: ContinuousClock.Instant?
+        var lastFetchDate: Date?
+        var lastError: String?
+    }
+    private let state = Mutex(State())
+
+    init(primary: String) { self.primary = primary }
+
+    func fetched() { state.withLock { $0.lastFetch = .now; $0.lastFetchDate = Date(); $0.lastError = nil } }
+    func failed(_ error: String) { state.withLock { $0.lastError = error } }
+
+    /// Seconds since the last fetch that reached the primary (`nil`: never): how stale what is served may be.
+    var lag: Double? {
+        state.withLock { state in
+            state.lastFetch.map { ContinuousClock.now - $0 }.map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 }
+        }
+    }
+
+    var lastError: String? { state.withLock { $0.lastError } }
+}
+
+/// A replica's loop: fetch the primary's `main` into the store's repository every interval (libgit2, off the event
+/// loops), and when it moved, catch the index up and serve it (`IndexWatcher.check`). With the primary down it goes
+/// on serving what it has, and says so in `/readyz` and `stepyard_replica_lag_seconds`.
+struct ReplicaFollower: Service {
+    let store: Store
+    let token: String
+    let status: ReplicaStatus
+    let watcher: IndexWatcher
+    let interval: Duration
+    let logger: Logger
+
+    func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            await follow()
+            try? await Task.sleep(for: interval)
+        }
+    }
+
+    /// One fetch, and the catch-up when the primary moved.
+    func follow() async {
+        let store = self.store, primary = status.primary, token = self.token
+        let result: Result<String, StoreError> = await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(returning: Result { () throws(StoreError) -> String in try store.followPrimary(primary, token: token) })
+            }
+        }
+        switch result {
+        case .success(let commit):
+            status.fetched()
+            if commit != (try? await store.indexedCommit()) { await watcher.check() }
+        case .failure(let error):
+            if status.lastError == nil { logger.error("replica cannot fetch from its primary", metadata: ["stepyard.primary": .string(primary), "error": .string(error.description)]) }
+            status.failed(error.description)
+        }
+        Gauge(label: "stepyard_replica_lag_seconds").record(status.lag ?? -1)
+    }
+}
+
+/// On a replica, what would change the store goes to the primary: `307 Temporary Redirect` to the same path and
+/// query there (the method and body are repeated by the client), as does a git push's first request.
+struct ReplicaMiddleware<Context: RequestContext>: RouterMiddleware {
+    let primary: String
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let path = request.uri.path
+        let pushing = path.hasPrefix("/git/") && path.hasSuffix("/info/refs") && (request.uri.query ?? "").contains("service=git-receive-pack")
+        let change = RequestAdmission.isChange(method: request.method, path: Substring(path)) && !path.hasPrefix("/ui/")
+        guard change || pushing else { return try await next(request, context) }
+        let base = primary.hasSuffix("/") ? String(primary.dropLast()) : primary
+        var headers = HTTPFields()
+        headers[.location] = base + path + (request.uri.query.map { "?" + $0 } ?? "")
+        headers[.contentType] = "application/json; charset=utf-8"
+        let body = "{\"error\":{\"code\":\"replica\",\"message\":\"this is a read replica: changes go to the primary, \(base)\"}}\n"
+        return Response(status: .temporaryRedirect, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+}
