@@ -60,6 +60,13 @@ import Testing
             #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("task/go").path))
             // The whole repository is for admins.
             #expect(try await client.call(.get, "/git/repo.git/info/refs?service=git-upload-pack", token: fixture.payments).status == .forbidden)
+            // A replica token reads it (and every view), and changes nothing.
+            let replica = try fixture.tokens.create(name: "Replica", role: .replica, departments: []).secret
+            #expect(try await client.call(.get, "/git/repo.git/info/refs?service=git-upload-pack", token: replica).status == .ok)
+            #expect(try await client.call(.get, "/git/payments.git/info/refs?service=git-upload-pack", token: replica).status == .ok)
+            #expect(try await client.call(.get, "/git/payments.git/info/refs?service=git-receive-pack", token: replica).status == .forbidden)
+            #expect(try await client.call(.put, "/api/v1/resources/tekton/task/x/1.0.0", token: replica, body: taskYAML("x", "1.0.0"),
+                                          contentType: "application/yaml").status == .forbidden)
             let whole = try await git(["clone", "-q", "--bare", "http://ada:\(fixture.admin)@127.0.0.1:\(port)/git/repo.git", "whole.git"], in: work.url)
             #expect(whole.status == 0, "\(whole.stderr)")
             #expect(try await git(["cat-file", "-e", "main:departments/payments/task/go-payments/1.0.0/go-payments.yaml"],

@@ -18,6 +18,8 @@ import Testing
     @Test func aReplicaFollowsRedirectsAndOutlivesItsPrimary() async throws {
         let primary = try await ServerFixture.bundled()
         _ = try await primary.store.fork(try ResourceRef(parsing: "task/go@1.0.0"), department: "payments", author: ServerFixture.author)
+        // The replica fetches with a token of the replica role: it reads everything and may change nothing.
+        let replicaToken = try primary.tokens.create(name: "Replica", role: .replica, departments: []).secret
         let port = try freePort()
         let primaryURL = "http://127.0.0.1:\(port)"
         let primaryApp = try await primary.application { $0.port = port }
@@ -27,7 +29,7 @@ import Testing
         let directory = try TemporaryDirectory()
         var replicaStore: Store?
         for _ in 0..<100 where replicaStore == nil {
-            replicaStore = try? Store.replicate(from: primaryURL, token: primary.admin, at: directory.url.appendingPathComponent("store"))
+            replicaStore = try? Store.replicate(from: primaryURL, token: replicaToken, at: directory.url.appendingPathComponent("store"))
             if replicaStore == nil { try await Task.sleep(for: .milliseconds(50)) }
         }
         let store = try #require(replicaStore)
@@ -35,7 +37,7 @@ import Testing
         configuration.port = 0
         configuration.watchInterval = .milliseconds(100)
         configuration.replicaOf = primaryURL
-        configuration.replicaToken = primary.admin
+        configuration.replicaToken = replicaToken
         configuration.replicaInterval = .milliseconds(100)
         var logger = Logger(label: "stepyard-replica-test")
         logger.logLevel = .critical
@@ -43,6 +45,8 @@ import Testing
                                                  configuration: configuration, logger: logger)
         try await replica.test(.live) { client in
             #expect(try await client.call(.get, "/api/v1/resources/tekton/task/go/1.0.0").status == .ok)
+            // The department the replica token read on the primary is here too (the whole repository came).
+            #expect(try await client.call(.get, "/api/v1/resources/payments/task/go", token: primary.payments).status == .ok)
             // A publish on the primary is served here without being asked (how soon is bench/replica's figure: a test on
             // a loaded machine only bounds it loosely).
             _ = try await primary.store.publish(PublishRequest(document: Array(taskYAML("fresh", "1.0.0").utf8), sourcePath: "fresh.yaml"),

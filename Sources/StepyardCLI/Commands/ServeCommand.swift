@@ -40,7 +40,7 @@ struct ServeCommand: OutputCommand {
     var maxHeaderBytes: Int?
     @Option(name: .long, help: "Serve as a read replica of this primary (http://primary:8080): its repository mirrored, writes sent there (307).")
     var replicaOf: String?
-    @Option(name: .long, help: "The primary's admin token the replica fetches with (default: $STEPYARD_REPLICA_TOKEN).")
+    @Option(name: .long, help: "A token of the primary's replica role, which the replica fetches with (default: $STEPYARD_REPLICA_TOKEN).")
     var replicaToken: String?
     @Option(name: .long, help: "Web catalog pages kept rendered in memory; 0 renders every page when asked (default \(ServerConfiguration().pageCacheEntries)).")
     var pageCacheEntries: Int?
@@ -69,7 +69,7 @@ struct ServeCommand: OutputCommand {
             let replicaSecret = replicaToken ?? ProcessInfo.processInfo.environment["STEPYARD_REPLICA_TOKEN"]
             if let replicaOf {
                 guard let replicaSecret, !replicaSecret.isEmpty else {
-                    return CommandOutput(stderr: "stepyard serve: --replica-of needs the primary's admin token: --replica-token T or $STEPYARD_REPLICA_TOKEN\n",
+                    return CommandOutput(stderr: "stepyard serve: --replica-of needs a replica token of the primary (stepyard token create --role replica there): --replica-token T or $STEPYARD_REPLICA_TOKEN\n",
                                          exitCode: ExitStatus.usage)
                 }
                 store = try Store.replicate(from: replicaOf, token: replicaSecret, at: directory)

@@ -34,12 +34,12 @@ extension RegistryAPI {
     }
 
     /// The folder a `/git/<name>.git` path serves to this caller: a namespace's view, brought up to the store's head,
-    /// or the store's own repository (`repo.git`, admins only). A view the caller may not read is a 401 with a Basic
+    /// or the store's own repository (`repo.git`, admins and replicas only). A view the caller may not read is a 401 with a Basic
     /// challenge when no token came (git sends one only when challenged), else the same 404 as a missing one.
     func gitRepository(_ repository: String) async throws -> (root: String, folder: String) {
         let name = String(repository.dropLast(".git".count))
         if name == Store.wholeRepositoryName {
-            try requireAdmin()
+            if principal.role != .replica { try requireAdmin() }
             return (store.directory.path, store.repositoryDirectory.lastPathComponent)
         }
         try checkNames(name)

@@ -14,7 +14,7 @@ public struct ServerConfiguration: Sendable {
     /// A read replica: the primary's address (`http://primary:8080`); reads are served from a mirror of its
     /// repository, writes answered 307 to it.
     public var replicaOf: String?
-    /// The admin token the replica fetches the primary's repository with.
+    /// The token (of the primary's `replica` role) the replica fetches the primary's repository with.
     public var replicaToken: String?
     /// How often a replica fetches from its primary.
     public var replicaInterval: Duration = .milliseconds(500)

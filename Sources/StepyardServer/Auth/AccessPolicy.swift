@@ -12,7 +12,7 @@ struct AccessPolicy: Sendable {
 
     func canRead(_ namespace: String, _ principal: Principal) -> Bool {
         guard let role = principal.role else { return anonymousRead && namespace == organisation }
-        if role == .admin || namespace == organisation { return true }
+        if role == .admin || role == .replica || namespace == organisation { return true }
         return principal.departments.contains(namespace)
     }
 
@@ -22,13 +22,13 @@ struct AccessPolicy: Sendable {
         case .admin: return true
         case .publisher: return namespace == organisation || principal.departments.contains(namespace)
         case .member: return namespace != organisation && principal.departments.contains(namespace)
-        case .reader: return false
+        case .reader, .replica: return false
         }
     }
 
     /// The namespaces a caller may read, among `departments` (all of the store's departments); `nil` = every one.
     func visibleNamespaces(_ principal: Principal, departments: [String]) -> Set<String>? {
-        if principal.isAdmin { return nil }
+        if principal.isAdmin || principal.role == .replica { return nil }
         var visible = Set(departments.filter { principal.departments.contains($0) })
         if principal.role != nil || anonymousRead { visible.insert(organisation) }
         return visible

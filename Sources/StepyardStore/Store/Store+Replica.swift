@@ -2,7 +2,7 @@ import Foundation
 import StepyardCore
 
 /// A read replica's store: its repository is a mirror of the primary's whole repository (`/git/repo.git`, fetched
-/// by libgit2 with an admin token), its index its own. It takes no writes of its own; `stepyard serve --replica-of`
+/// by libgit2 with a token of the primary's `replica` role), its index its own. It takes no writes of its own; `stepyard serve --replica-of`
 /// follows the primary and sends writes there.
 extension Store {
     /// Creates (or reopens) a replica in `directory`, fetching the primary's `main` first.
