@@ -89,6 +89,27 @@ import Testing
     }
 }
 
+extension ReplicaTests {
+    /// What a replica waits on: the served commit, at once or when it moves on (admins and replicas only).
+    @Test func theHeadAnswersWhenTheCommitMoves() async throws {
+        let fixture = try await ServerFixture.bundled()
+        try await fixture.application().test(.live) { client in
+            #expect(try await client.call(.get, "/api/v1/head", token: fixture.payments).status == .forbidden)
+            #expect(try await client.call(.get, "/api/v1/head").status == .unauthorized)
+            let head = try #require(try await client.call(.get, "/api/v1/head", token: fixture.admin).json["commit"]?.stringValue)
+            let unchanged = try await client.call(.get, "/api/v1/head?after=\(head)&wait=1", token: fixture.admin)
+            #expect(unchanged.status == .ok && unchanged.json["commit"]?.stringValue == head)
+            // Whether the publish lands before or while the request waits, the answer is the new commit.
+            async let waited = client.call(.get, "/api/v1/head?after=\(head)&wait=30", token: fixture.admin)
+            let put = try await client.call(.put, "/api/v1/resources/tekton/task/next/1.0.0", token: fixture.publisher,
+                                            body: taskYAML("next", "1.0.0"), contentType: "application/yaml")
+            #expect(put.status == .created)
+            let moved = try await waited
+            #expect(moved.status == .ok && moved.json["commit"]?.stringValue != head && moved.json["commit"]?.stringValue?.count == 40)
+        }
+    }
+}
+
 /// A TCP port nothing listens on now (the kernel's choice).
 func freePort() throws -> Int {
     let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

@@ -45,3 +45,16 @@ extension RegistryAPI {
         return .ok(.init(body: .json(.init(name: principal.name, role: role, departments: principal.departments.sorted()))))
     }
 }
+
+extension RegistryAPI {
+    /// `GET /api/v1/head[?after=&wait=]`: the served commit, at once or when it moves on from `after` (admins and
+    /// replicas: when something changes is not everyone's to know).
+    func getHead(_ input: Operations.GetHead.Input) async throws -> Operations.GetHead.Output {
+        if principal.role != .replica { try requireAdmin() }
+        var commit = context.state.snapshot.commit
+        if let after = input.query.after {
+            commit = await context.state.waitForMove(from: after, timeout: .seconds(input.query.wait ?? 25))
+        }
+        return .ok(.init(body: .json(.init(commit: commit))))
+    }
+}

@@ -10,6 +10,19 @@ import StepyardStore
 struct PrimaryTokens: Sendable {
     let primary: String
 
+    /// Waits (up to 25 s) until the primary serves another commit than `commit`; `false` when it could not be asked.
+    func waitForCommit(after commit: String?, token: String) async -> Bool {
+        let base = primary.hasSuffix("/") ? String(primary.dropLast()) : primary
+        guard let commit, let url = URL(string: base + "/api/v1/head?after=\(commit)&wait=25") else { return false }
+        var request = URLRequest(url: url, timeoutInterval: 35)
+        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        return await withCheckedContinuation { continuation in
+            URLSession.shared.dataTask(with: request) { _, response, _ in
+                continuation.resume(returning: (response as? HTTPURLResponse)?.statusCode == 200)
+            }.resume()
+        }
+    }
+
     /// The token's holder on the primary; `nil` for a token it does not know.
     func lookup(_ secret: String) async throws(APIError) -> AccessToken? {
         let base = primary.hasSuffix("/") ? String(primary.dropLast()) : primary

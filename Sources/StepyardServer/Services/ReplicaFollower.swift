@@ -31,8 +31,10 @@ final class ReplicaStatus: Sendable {
     var lastError: String? { state.withLock { $0.lastError } }
 }
 
-/// A replica's loop: fetch the primary's `main` into the store's repository every interval (libgit2, off the event
-/// loops), and when it moved, catch the index up and serve it (`IndexWatcher.check`). With the primary down it goes
+/// A replica's loop: fetch the primary's `main` into the store's repository (libgit2, off the event loops) whenever the
+/// primary signals a new commit (`GET /api/v1/head?after=`, held until it moves) and at least every 25 s — every
+/// interval when the primary cannot be asked — and when it moved, catch the index up and serve it
+/// (`IndexWatcher.check`). With the primary down it goes
 /// on serving what it has, and says so in `/readyz` and `stepyard_replica_lag_seconds`.
 struct ReplicaFollower: Service {
     let store: Store
@@ -43,29 +45,42 @@ struct ReplicaFollower: Service {
     let logger: Logger
 
     func run() async throws {
+        let primary = PrimaryTokens(primary: status.primary)
+        var previous: String?
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            await follow()
-            try? await Task.sleep(for: interval)
+            let commit = await follow()
+            // Nothing new since the last fetch (the primary signalled a commit its index has not caught up with yet):
+            // wait an interval rather than ask again at once.
+            if commit == nil || commit == previous { try? await Task.sleep(for: interval) }
+            previous = commit
+            // Fetch again as soon as the primary serves another commit (it answers a held request then, or after 25 s);
+            // on the interval when it cannot be asked.
+            if !(await primary.waitForCommit(after: commit, token: token)) {
+                try? await Task.sleep(for: interval)
+            }
         }
     }
 
-    /// One fetch, and the catch-up when the primary moved.
-    func follow() async {
+    /// One fetch, and the catch-up when the primary moved; the commit fetched (`nil` when the fetch failed).
+    @discardableResult
+    func follow() async -> String? {
         let store = self.store, primary = status.primary, token = self.token
         let result: Result<String, StoreError> = await withCheckedContinuation { continuation in
             Thread.detachNewThread {
                 continuation.resume(returning: Result { () throws(StoreError) -> String in try store.followPrimary(primary, token: token) })
             }
         }
+        defer { Gauge(label: "stepyard_replica_lag_seconds").record(status.lag ?? -1) }
         switch result {
         case .success(let commit):
             status.fetched()
             if commit != (try? await store.indexedCommit()) { await watcher.check() }
+            return commit
         case .failure(let error):
             if status.lastError == nil { logger.error("replica cannot fetch from its primary", metadata: ["stepyard.primary": .string(primary), "error": .string(error.description)]) }
             status.failed(error.description)
+            return nil
         }
-        Gauge(label: "stepyard_replica_lag_seconds").record(status.lag ?? -1)
     }
 }
 

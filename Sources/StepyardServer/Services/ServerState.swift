@@ -14,6 +14,9 @@ final class ServerState: Sendable {
     }
 
     private let state = Mutex(Snapshot())
+    /// Requests waiting for the served commit to move (`waitForMove`), by id.
+    private let waiters = Mutex<[UInt64: CheckedContinuation<Void, Never>]>([:])
+    private let nextWaiter = Atomic<UInt64>(0)
 
     var snapshot: Snapshot { state.withLock { $0 } }
 
@@ -33,6 +36,47 @@ final class ServerState: Sendable {
     /// Records the commit the index now reflects; returns the move, `nil` when nothing moved.
     @discardableResult
     func update(commit: String?, departments: [String]) -> Move? {
+        let move = record(commit: commit, departments: departments)
+        if move != nil, move?.commit != commit {
+            let woken = waiters.withLock { waiting in
+                let all = Array(waiting.values)
+                waiting.removeAll()
+                return all
+            }
+            for waiter in woken { waiter.resume() }
+        }
+        return move
+    }
+
+    /// Waits until the served commit is another than `commit`, or `timeout` has passed (or the task is cancelled);
+    /// returns the commit served then. What a replica asks its primary, so it fetches as soon as there is something.
+    func waitForMove(from commit: String?, timeout: Duration) async -> String? {
+        let id = nextWaiter.add(1, ordering: .relaxed).newValue
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                await withTaskCancellationHandler {
+                    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                        // Registered under the waiters' lock after reading the commit: a move recorded before cannot
+                        // be missed, one recorded after finds the continuation here.
+                        let wait = self.waiters.withLock { waiting -> Bool in
+                            guard self.snapshot.commit == commit, !Task.isCancelled else { return false }
+                            waiting[id] = continuation
+                            return true
+                        }
+                        if !wait { continuation.resume() }
+                    }
+                } onCancel: {
+                    self.waiters.withLock { $0.removeValue(forKey: id) }?.resume()
+                }
+            }
+            group.addTask { try? await Task.sleep(for: timeout) }
+            await group.next()
+            group.cancelAll()
+        }
+        return snapshot.commit
+    }
+
+    private func record(commit: String?, departments: [String]) -> Move? {
         state.withLock { snapshot in
             snapshot.ready = true
             guard snapshot.commit != commit || snapshot.departments != Set(departments) else { return nil }
