@@ -3,8 +3,8 @@ import OpenAPIRuntime
 import StepyardStore
 
 /// Git smart HTTP under `/git/`: `git clone` and `git fetch` (and Tekton's git resolver) of a namespace's view, and of
-/// the whole repository for admins. Who may read what is decided here, as for the API; git's own `http-backend` does
-/// the rest (`GitHTTPBackend`).
+/// the whole repository for admins and replicas; `git push` to a view, through the gate. Who may do what is decided
+/// here, as for the API; git's own `http-backend` does the rest (`GitHTTPBackend`, `GitPushGate`).
 extension RegistryAPI {
     func gitAdvertiseRefs(_ input: Operations.GitAdvertiseRefs.Input) async throws -> Operations.GitAdvertiseRefs.Output {
         let push = input.query.service == .gitReceivePack
@@ -34,8 +34,9 @@ extension RegistryAPI {
     }
 
     /// The folder a `/git/<name>.git` path serves to this caller: a namespace's view, brought up to the store's head,
-    /// or the store's own repository (`repo.git`, admins and replicas only). A view the caller may not read is a 401 with a Basic
-    /// challenge when no token came (git sends one only when challenged), else the same 404 as a missing one.
+    /// or the store's own repository (`repo.git`, admins and replicas only). A view the caller may not read is a 401
+    /// with a Basic challenge when no token came (git sends one only when challenged), else the same 404 as a missing
+    /// one.
     func gitRepository(_ repository: String) async throws -> (root: String, folder: String) {
         let name = String(repository.dropLast(".git".count))
         if name == Store.wholeRepositoryName {
