@@ -45,7 +45,7 @@ public func buildApplication(store: Store, tokens: AccessTokens, configuration: 
     await watcher.check(countRefused: true)
     let replica = configuration.replicaOf.map(ReplicaStatus.init(primary:))
     // A replica's tokens are its primary's, asked of it and remembered 5 s (a revocation takes that long to reach it).
-    let verifier = replica.map { TokenVerifier(primary: PrimaryTokens(primary: $0.primary), state: state, lifetime: .seconds(5)) }
+    let verifier = replica.map { TokenVerifier(primary: PrimaryClient(primary: $0.primary), state: state, lifetime: .seconds(5)) }
         ?? TokenVerifier(tokens: tokens, state: state)
     let context = ServerContext(store: store, tokens: tokens, configuration: configuration, state: state,
                                 cache: cache,

@@ -33,7 +33,7 @@ final class TokenVerifier: Sendable {
     }
 
     /// A replica's verifier: tokens are the primary's, asked of it (`GET /api/v1/whoami`) and remembered `lifetime`.
-    init(primary: PrimaryTokens, state: ServerState, lifetime: Duration) {
+    init(primary: PrimaryClient, state: ServerState, lifetime: Duration) {
         self.lookup = { secret throws(APIError) in try await primary.lookup(secret) }
         self.state = state
         self.lifetime = lifetime

@@ -45,7 +45,7 @@ struct ReplicaFollower: Service {
     let logger: Logger
 
     func run() async throws {
-        let primary = PrimaryTokens(primary: status.primary)
+        let primary = PrimaryClient(primary: status.primary)
         var previous: String?
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             let commit = await follow()

@@ -5,9 +5,10 @@ import FoundationNetworking
 import StepyardCore
 import StepyardStore
 
-/// A replica's tokens: those of its primary, which answers `GET /api/v1/whoami` for a token with who it stands for.
-/// A primary that cannot be reached makes a token that is not remembered a 503 (anonymous reads go on).
-struct PrimaryTokens: Sendable {
+/// What a replica asks its primary over HTTP: who a token stands for (`GET /api/v1/whoami`; the replica's tokens are
+/// the primary's, and a primary that cannot be reached makes a token not remembered a 503 while anonymous reads go
+/// on), and when its commit moves (`GET /api/v1/head?after=`, held until then).
+struct PrimaryClient: Sendable {
     let primary: String
 
     /// Waits (up to 25 s) until the primary serves another commit than `commit`; `false` when it could not be asked.
