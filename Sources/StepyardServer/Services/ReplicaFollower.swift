@@ -8,17 +8,17 @@ import Synchronization
 
 /// What a replica knows of its primary: when it last fetched, and the last failure.
 final class ReplicaStatus: Sendable {
+    /// The primary's address, without a trailing slash.
     let primary: String
     private struct State {
         var lastFetch: ContinuousClock.Instant?
-        var lastFetchDate: Date?
         var lastError: String?
     }
     private let state = Mutex(State())
 
-    init(primary: String) { self.primary = primary }
+    init(primary: String) { self.primary = primary.hasSuffix("/") ? String(primary.dropLast()) : primary }
 
-    func fetched() { state.withLock { $0.lastFetch = .now; $0.lastFetchDate = Date(); $0.lastError = nil } }
+    func fetched() { state.withLock { $0.lastFetch = .now; $0.lastError = nil } }
     func failed(_ error: String) { state.withLock { $0.lastError = error } }
 
     /// Seconds since the last fetch that reached the primary (`nil`: never): how stale what is served may be.
@@ -87,6 +87,7 @@ struct ReplicaFollower: Service {
 /// On a replica, what would change the store goes to the primary: `307 Temporary Redirect` to the same path and
 /// query there (the method and body are repeated by the client), as does a git push's first request.
 struct ReplicaMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// Without a trailing slash (`ReplicaStatus.primary`).
     let primary: String
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -94,11 +95,10 @@ struct ReplicaMiddleware<Context: RequestContext>: RouterMiddleware {
         let pushing = path.hasPrefix("/git/") && path.hasSuffix("/info/refs") && (request.uri.query ?? "").contains("service=git-receive-pack")
         let change = RequestAdmission.isChange(method: request.method, path: Substring(path)) && !path.hasPrefix("/ui/")
         guard change || pushing else { return try await next(request, context) }
-        let base = primary.hasSuffix("/") ? String(primary.dropLast()) : primary
         var headers = HTTPFields()
-        headers[.location] = base + path + (request.uri.query.map { "?" + $0 } ?? "")
+        headers[.location] = primary + path + (request.uri.query.map { "?" + $0 } ?? "")
         headers[.contentType] = "application/json; charset=utf-8"
-        let body = "{\"error\":{\"code\":\"replica\",\"message\":\"this is a read replica: changes go to the primary, \(base)\"}}\n"
+        let body = "{\"error\":{\"code\":\"replica\",\"message\":\"this is a read replica: changes go to the primary, \(primary)\"}}\n"
         return Response(status: .temporaryRedirect, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
     }
 }

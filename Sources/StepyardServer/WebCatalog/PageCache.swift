@@ -22,6 +22,9 @@ final class PageCache: Sendable {
         var query: String = ""
         /// The page's scripts, from `/ui/static/`.
         var scripts: [String] = []
+
+        /// What it counts against the cache's byte budget.
+        var size: Int { content.utf8.count + title.utf8.count }
     }
 
     /// Stands for the browser's CSRF value in cached content.
@@ -50,7 +53,7 @@ final class PageCache: Sendable {
 
     /// Keeps `page` under `key` for `generation` (dropping every page of an older one).
     func keep(_ page: Page, under key: String, generation: UInt64) {
-        let size = page.content.utf8.count + page.title.utf8.count
+        let size = page.size
         guard capacity > 0, size <= maxBytes / 4 else { return }
         storage.withLock { storage in
             if storage.generation != generation {
@@ -59,11 +62,11 @@ final class PageCache: Sendable {
                 storage.pages.removeAll()
                 storage.bytes = 0
             }
-            if let old = storage.pages.updateValue(page, forKey: key) { storage.bytes -= old.content.utf8.count + old.title.utf8.count }
+            if let old = storage.pages.updateValue(page, forKey: key) { storage.bytes -= old.size }
             storage.bytes += size
             while storage.pages.count > capacity || storage.bytes > maxBytes {
                 let (_, evicted) = storage.pages.removeFirst()
-                storage.bytes -= evicted.content.utf8.count + evicted.title.utf8.count
+                storage.bytes -= evicted.size
             }
         }
     }

@@ -81,24 +81,7 @@ extension Store {
                 }
                 folders["\(kind.rawValue)/\(parts[1])/\(parts[2])", default: [:]][parts[3]] = try view.entryID(path, at: pushed.new)
             }
-            for (folder, files) in folders.sorted(by: { $0.key < $1.key }) {
-                let parts = folder.split(separator: "/").map(String.init)
-                guard let main = files[parts[1] + ".yaml"] else {
-                    report.refused.append(.init(path: folder, reason: "the folder has no \(parts[1]).yaml"))
-                    continue
-                }
-                guard let version = ResourceVersion(parts[2]) else {
-                    report.refused.append(.init(path: folder, reason: "\"\(parts[2])\" is not a version: name the folder by the version label"))
-                    continue
-                }
-                var request = PublishRequest(document: try view.blobContent(main), sourcePath: folder + "/" + parts[1] + ".yaml",
-                                             readme: try files[RepositoryLayout.readmeFile].map(view.blobContent),
-                                             schema: try files[parts[1] + ".schema.json"].map(view.blobContent),
-                                             department: namespace == organisation ? nil : namespace)
-                request.expected = ResourceRef(namespace: nil, kind: ResourceKind(rawValue: parts[0])!, name: parts[1],
-                                               selector: .requirement(.exact(version)))
-                requests.append(request)
-            }
+            requests = try publishRequests(for: folders, in: view, prefix: "", namespace: namespace, refused: &report.refused)
         } catch {
             throw .git(error)
         }
@@ -124,5 +107,33 @@ extension Store {
         let subject = "Push \(titles.count == 1 ? titles[0] : "\(titles.count) versions")" + (namespace == organisation ? "" : " to department \(namespace)")
         (report.commit, report.published) = try write(gated, subject: subject, author: author, conflicts: true)
         return report
+    }
+}
+
+extension Store {
+    /// The publish requests of version folders read from a git tree (`<kind>/<name>/<version>` → file name → blob,
+    /// paths under `prefix`), each expecting the kind, name and version its folder names; a folder without its
+    /// `<name>.yaml` or with a version that is not one is refused instead.
+    func publishRequests(for folders: [String: [String: ObjectID]], in repository: GitRepository, prefix: String, namespace: String,
+                         refused: inout [PushReport.Refusal]) throws(GitError) -> [PublishRequest] {
+        var requests: [PublishRequest] = []
+        for (folder, files) in folders.sorted(by: { $0.key < $1.key }) {
+            let parts = folder.split(separator: "/").map(String.init)
+            guard let main = files[parts[1] + ".yaml"] else {
+                refused.append(.init(path: folder, reason: "the folder has no \(parts[1]).yaml"))
+                continue
+            }
+            guard let kind = ResourceKind(rawValue: parts[0]), let version = ResourceVersion(parts[2]) else {
+                refused.append(.init(path: folder, reason: "\"\(parts[2])\" is not a version: name the folder by the version label"))
+                continue
+            }
+            var request = PublishRequest(document: try repository.blobContent(main), sourcePath: prefix + folder + "/" + parts[1] + ".yaml",
+                                         readme: try files[RepositoryLayout.readmeFile].map(repository.blobContent),
+                                         schema: try files[parts[1] + ".schema.json"].map(repository.blobContent),
+                                         department: namespace == organisation ? nil : namespace)
+            request.expected = ResourceRef(namespace: nil, kind: kind, name: parts[1], selector: .requirement(.exact(version)))
+            requests.append(request)
+        }
+        return requests
     }
 }

@@ -140,20 +140,7 @@ extension Store {
                 guard parts.count == 4, ResourceKind(rawValue: parts[0]) != nil else { continue }
                 folders["\(parts[0])/\(parts[1])/\(parts[2])", default: [:]][parts[3]] = file.blob
             }
-            for (folder, files) in folders.sorted(by: { $0.key < $1.key }) {
-                let parts = folder.split(separator: "/").map(String.init)
-                guard let main = files[parts[1] + ".yaml"] else { continue }
-                guard let version = ResourceVersion(parts[2]) else {
-                    report.refused.append(.init(path: folder, reason: "\"\(parts[2])\" is not a version"))
-                    continue
-                }
-                var request = PublishRequest(document: try mirror.blobContent(main), sourcePath: prefix + folder + "/" + parts[1] + ".yaml",
-                                             readme: try files[RepositoryLayout.readmeFile].map(mirror.blobContent),
-                                             schema: try files[parts[1] + ".schema.json"].map(mirror.blobContent),
-                                             department: source.namespace == organisation ? nil : source.namespace)
-                request.expected = ResourceRef(namespace: nil, kind: ResourceKind(rawValue: parts[0])!, name: parts[1], selector: .requirement(.exact(version)))
-                requests.append(request)
-            }
+            requests = try publishRequests(for: folders, in: mirror, prefix: prefix, namespace: source.namespace, refused: &report.refused)
         } catch {
             throw .git(error)
         }
