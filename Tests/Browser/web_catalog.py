@@ -11,10 +11,9 @@ import sys
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import TimeoutException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 failures = []
@@ -35,11 +34,21 @@ def browser():
 
 
 def navigate(driver, element):
-    """Clicks `element` (a link or a submit button) and waits until its page has been replaced by the next one."""
-    page = driver.find_element(By.TAG_NAME, "html")
+    """Clicks `element` (a link or a submit button) and waits until its page has been replaced by the next one.
+
+    The old document is marked before the click and the wait is for a complete document without the mark. Asking the
+    old page's elements whether they are stale is not used: while Chromium swaps documents, chromedriver may answer
+    that question with an inspector error instead of "stale", and the check then raised instead of waiting."""
+    driver.execute_script("window.__stepyardLeaving = true")
     element.click()
-    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(page))
-    WebDriverWait(driver, 10).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+    def arrived(d):
+        try:
+            return d.execute_script("return !window.__stepyardLeaving && document.readyState === 'complete'")
+        except WebDriverException:
+            return False  # the documents are being swapped: ask again
+
+    WebDriverWait(driver, 10).until(arrived)
 
 
 def wait_for(driver, condition, seconds=10):
