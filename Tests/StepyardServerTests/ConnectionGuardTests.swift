@@ -158,4 +158,26 @@ struct ConnectionGuardTests {
         registry.closed(id)
         #expect(registry.count == 3)
     }
+
+    @Test("the longest idle stays the one evicted after many requests on the others (the queue's stale entries skipped)")
+    func evictionAfterManyRequests() throws {
+        let registry = ConnectionRegistry(limit: 3)
+        let channels = (0..<4).map { _ in EmbeddedChannel() }
+        for channel in channels { try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 80)).wait() }
+        let ids = channels.prefix(3).map { registry.opened($0) }
+        // The first and the third answer a thousand requests each (enough to rebuild the queue); the second, none.
+        for _ in 0..<1000 {
+            for id in [ids[0], ids[2]] {
+                registry.busy(id)
+                registry.idle(id)
+            }
+        }
+        registry.busy(ids[2])  // the third is busy at the end
+        _ = registry.opened(channels[3])
+        #expect(channels.map(\.isActive) == [true, false, true, true])
+        registry.closed(ids[1])
+        // Next the first (idle since its last request), never the busy third.
+        _ = registry.opened(EmbeddedChannel())
+        #expect(channels.map(\.isActive) == [false, false, true, true])
+    }
 }

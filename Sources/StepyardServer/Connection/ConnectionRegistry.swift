@@ -1,3 +1,4 @@
+import DequeModule
 import NIOCore
 import Synchronization
 
@@ -7,8 +8,10 @@ import Synchronization
 /// once is served even while thousands of idle or trickling connections are opened against it — and the number of
 /// open sockets stays bounded.
 ///
-/// Marking a connection busy or idle (once per request) is a dictionary update; only an eviction (a connection past
-/// the limit) looks through them all for the longest idle.
+/// Every operation is O(1) amortised, an eviction included, so a flood of connections past the limit costs each one
+/// the same: connections that become idle join a queue in the order they did (`idleOrder`), stamped; an entry whose
+/// connection has since become busy, idle again or closed no longer matches its stamp and is skipped when met, and
+/// the queue is rebuilt when such entries outnumber the live ones.
 final class ConnectionRegistry: Sendable {
     let limit: Int
 
@@ -24,6 +27,32 @@ final class ConnectionRegistry: Sendable {
         var connections: [Int: Connection] = [:]
         /// Evicted connections whose close has not completed: their sockets are still open, so they still count.
         var closing: Set<Int> = []
+        /// Connections in the order they became idle, with the stamp they had then; stale entries are skipped.
+        var idleOrder: Deque<(id: Int, since: UInt64)> = []
+
+        mutating func markIdle(_ id: Int) {
+            clock += 1
+            guard connections[id] != nil else { return }
+            connections[id]?.idleSince = clock
+            idleOrder.append((id, clock))
+            if idleOrder.count > 2 * connections.count + 64 { compact() }
+        }
+
+        /// The connection idle the longest, taken out of the registry (it is being closed), or `nil` when all are busy.
+        mutating func takeLongestIdle() -> (id: Int, channel: any Channel)? {
+            while let entry = idleOrder.popFirst() {
+                if let connection = connections[entry.id], connection.idleSince == entry.since {
+                    connections.removeValue(forKey: entry.id)
+                    return (entry.id, connection.channel)
+                }
+            }
+            return nil
+        }
+
+        /// Drops the stale entries: the live ones, oldest first.
+        private mutating func compact() {
+            idleOrder = Deque(idleOrder.filter { connections[$0.id]?.idleSince == $0.since })
+        }
     }
 
     private let state = Mutex(State())
@@ -38,20 +67,20 @@ final class ConnectionRegistry: Sendable {
         let (id, evicted, open): (Int, (any Channel)?, Int) = state.withLock { state in
             let id = state.nextID
             state.nextID += 1
-            state.clock += 1
             var evicted: (any Channel)?
             if state.connections.count + state.closing.count >= limit {
-                // The longest idle, else the newcomer.
-                if let oldest = state.connections.filter({ $0.value.idleSince != nil }).min(by: { $0.value.idleSince! < $1.value.idleSince! }) {
-                    evicted = oldest.value.channel
-                    state.connections.removeValue(forKey: oldest.key)
-                    state.closing.insert(oldest.key)
+                if let oldest = state.takeLongestIdle() {
+                    evicted = oldest.channel
+                    state.closing.insert(oldest.id)
                 } else {
                     evicted = channel
                     state.closing.insert(id)
                 }
             }
-            if evicted !== channel { state.connections[id] = Connection(channel: channel, idleSince: state.clock) }
+            if evicted !== channel {
+                state.connections[id] = Connection(channel: channel, idleSince: nil)
+                state.markIdle(id)
+            }
             return (id, evicted, state.connections.count + state.closing.count)
         }
         if let evicted {
@@ -69,10 +98,7 @@ final class ConnectionRegistry: Sendable {
 
     /// The connection answered its request and waits for the next.
     func idle(_ id: Int) {
-        state.withLock { state in
-            state.clock += 1
-            state.connections[id]?.idleSince = state.clock
-        }
+        state.withLock { $0.markIdle(id) }
     }
 
     func closed(_ id: Int) {
