@@ -268,16 +268,21 @@ extension GitHTTPTests {
 /// Runs `git`; its exit status, standard output and standard error. On a thread of its own: the server under test
 /// answers git in this same process, so waiting for git on the concurrency pool's few threads could starve it.
 func git(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) async throws -> (status: Int32, stdout: String, stderr: String) {
+    let isolated = ["GIT_TERMINAL_PROMPT": "0", "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": "/dev/null"]
+    return try await run("git", arguments, in: directory, environment: isolated.merging(environment) { $1 })
+}
+
+/// Runs a program found on the PATH to its end, on a thread of its own (never on the cooperative pool, which the
+/// server under test needs), and returns its exit status and output.
+func run(_ program: String, _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) async throws
+    -> (status: Int32, stdout: String, stderr: String) {
     try await withCheckedThrowingContinuation { continuation in
         Thread.detachNewThread {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["git"] + arguments
+            process.arguments = [program] + arguments
             if let directory { process.currentDirectoryURL = directory }
             var env = ProcessInfo.processInfo.environment
-            env["GIT_TERMINAL_PROMPT"] = "0"
-            env["GIT_CONFIG_NOSYSTEM"] = "1"
-            env["GIT_CONFIG_GLOBAL"] = "/dev/null"
             for (key, value) in environment { env[key] = value }
             process.environment = env
             let output = Pipe(), errors = Pipe()

@@ -44,6 +44,8 @@ struct ServeCommand: OutputCommand {
     var replicaToken: String?
     @Option(name: .long, help: "Web catalog pages kept rendered in memory; 0 renders every page when asked (default \(ServerConfiguration().pageCacheEntries)).")
     var pageCacheEntries: Int?
+    @Option(name: .long, help: "Tekton bundles (/v2/) kept built in memory; 0 builds each when asked (default \(ServerConfiguration().bundleCacheEntries)).")
+    var bundleCacheEntries: Int?
 
     func perform() async -> CommandOutput {
         guard (1...65535).contains(port) else { return CommandOutput(stderr: "stepyard serve: --port must be 1 to 65535\n", exitCode: ExitStatus.usage) }
@@ -51,8 +53,8 @@ struct ServeCommand: OutputCommand {
                               ("--max-uri-bytes", maxUriBytes), ("--max-header-bytes", maxHeaderBytes)] where (value ?? 1) < 1 {
             return CommandOutput(stderr: "stepyard serve: \(flag) must be at least 1\n", exitCode: ExitStatus.usage)
         }
-        if let pageCacheEntries, pageCacheEntries < 0 {
-            return CommandOutput(stderr: "stepyard serve: --page-cache-entries must be 0 or more\n", exitCode: ExitStatus.usage)
+        for (flag, value) in [("--page-cache-entries", pageCacheEntries), ("--bundle-cache-entries", bundleCacheEntries)] where (value ?? 0) < 0 {
+            return CommandOutput(stderr: "stepyard serve: \(flag) must be 0 or more\n", exitCode: ExitStatus.usage)
         }
         if let bad = corsOrigin.first(where: { !CORS.isOrigin($0) }) {
             return CommandOutput(stderr: "stepyard serve: --cors-origin \(bad) is not an origin: give scheme://host[:port] (no path), or *\n", exitCode: ExitStatus.usage)
@@ -92,6 +94,7 @@ struct ServeCommand: OutputCommand {
             if let maxUriBytes { configuration.maxURIBytes = maxUriBytes }
             if let maxHeaderBytes { configuration.maxHeaderBytes = maxHeaderBytes }
             if let pageCacheEntries { configuration.pageCacheEntries = pageCacheEntries }
+            if let bundleCacheEntries { configuration.bundleCacheEntries = bundleCacheEntries }
             configuration.replicaOf = replicaOf
             configuration.replicaToken = replicaSecret
             let tokens = try AccessTokens.open(storeDirectory: directory)

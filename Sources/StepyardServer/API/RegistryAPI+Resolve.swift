@@ -8,35 +8,39 @@ extension RegistryAPI {
     func getResolved(_ input: Operations.GetResolved.Input) async throws -> Operations.GetResolved.Output {
         let path = input.path
         let json = Self.prefersJSON(input.headers.accept, json: .json)
-        let key = ResolvedCache.key(namespace: path.namespace, kind: path.kind.rawValue, name: path.name, version: path.version, json: json)
-        let generation = context.state.generation
-        let entry: ResolvedCache.Entry
-        // Only requests that passed every check were cached, so a hit needs only the access rule.
-        if context.policy.canRead(path.namespace, principal), let cached = context.cache.lookup(key, generation: generation) {
-            ServerMetrics.resolveCacheHits.increment()
-            entry = cached
-        } else {
-            let ref = try readable(path.namespace, path.kind, path.name, version: path.version)
-            ServerMetrics.resolveCacheMisses.increment()
-            // Many requests missing one key at once (after a commit that changed what it uses) resolve it once.
-            entry = try await context.cache.flights.run("\(generation) \(key)") {
-                let department = path.namespace == organisation ? nil : path.namespace
-                let (resolved, notices) = try await call { store throws(StoreError) in
-                    let resolved = try await store.resolve(ref, department: department)
-                    return (resolved, try await store.lifecycleNotices(resolved.lock))
-                }
-                let body = json ? resolved.document.serializedBytes(pretty: true) + [0x0A] : Array(resolved.yaml.utf8)
-                let uses = Set(([ref.kind.rawValue + "/" + ref.name] + resolved.lock.map(\.resource)))
-                let representation = Representation(bytes: body, contentType: json ? Representation.json : Representation.yaml, negotiated: true)
-                let entry = ResolvedCache.Entry(representation, lifecycle: lifecycleFields(notices), uses: uses)
-                context.cache.store(entry, for: key, generation: generation)
-                return entry
-            }
-        }
+        let entry = try await resolvedEntry(path.namespace, ResourceKind(path.kind), path.name, version: path.version, json: json)
         if !entry.lifecycle.isEmpty { RequestState.current.record?.lifecycleFields = entry.lifecycle }
         RequestState.current.record?.representation = entry.representation
         let headers = Operations.GetResolved.Output.Ok.Headers(eTag: entry.representation.etag)
         return .ok(.init(headers: headers, body: json ? .json(.init()) : .yaml(HTTPBody(entry.body))))
+    }
+
+    /// The resolved template as `…/resolved` sends it, from `ResolvedCache` when the repository has not moved since
+    /// (what the resolved GET and the bundles serve). The caller must be allowed to read the namespace.
+    func resolvedEntry(_ namespace: String, _ kind: ResourceKind, _ name: String, version: String, json: Bool) async throws -> ResolvedCache.Entry {
+        let key = ResolvedCache.key(namespace: namespace, kind: kind.rawValue, name: name, version: version, json: json)
+        let generation = context.state.generation
+        // Only requests that passed every check were cached, so a hit needs only the access rule.
+        if context.policy.canRead(namespace, principal), let cached = context.cache.lookup(key, generation: generation) {
+            ServerMetrics.resolveCacheHits.increment()
+            return cached
+        }
+        let ref = try readable(namespace, kind, name, version: version)
+        ServerMetrics.resolveCacheMisses.increment()
+        // Many requests missing one key at once (after a commit that changed what it uses) resolve it once.
+        return try await context.cache.flights.run("\(generation) \(key)") {
+            let department = namespace == organisation ? nil : namespace
+            let (resolved, notices) = try await call { store throws(StoreError) in
+                let resolved = try await store.resolve(ref, department: department)
+                return (resolved, try await store.lifecycleNotices(resolved.lock))
+            }
+            let body = json ? resolved.document.serializedBytes(pretty: true) + [0x0A] : Array(resolved.yaml.utf8)
+            let uses = Set(([ref.kind.rawValue + "/" + ref.name] + resolved.lock.map(\.resource)))
+            let representation = Representation(bytes: body, contentType: json ? Representation.json : Representation.yaml, negotiated: true)
+            let entry = ResolvedCache.Entry(representation, lifecycle: lifecycleFields(notices), uses: uses)
+            context.cache.store(entry, for: key, generation: generation)
+            return entry
+        }
     }
 
     /// A run of the template: values and binding options in any form `RunRequest` reads, as JSON or YAML.

@@ -22,8 +22,11 @@ struct RegistryAPI: APIProtocol {
 extension RegistryAPI {
     /// A reference the caller may read; a namespace it may not read answers exactly like a missing resource.
     func readable(_ namespace: String, _ kind: Components.Schemas.Kind, _ name: String, version: String? = nil) throws(APIError) -> ResourceRef {
+        try readable(namespace, ResourceKind(kind), name, version: version)
+    }
+
+    func readable(_ namespace: String, _ kind: ResourceKind, _ name: String, version: String? = nil) throws(APIError) -> ResourceRef {
         try checkNames(namespace, name)
-        let kind = ResourceKind(kind)
         guard context.policy.canRead(namespace, principal) else { throw hidden(namespace, kind, name) }
         return ResourceRef(namespace: namespace == organisation ? nil : namespace, kind: kind, name: name,
                            selector: try selector(version))

@@ -16,6 +16,8 @@ struct ServerContext: Sendable {
     let verifier: TokenVerifier
     let sessions: WebSessions
     let pages: PageCache
+    /// Tekton bundles built for `/v2/` (`BundleCache`).
+    let bundles: BundleCache
     /// What a replica knows of its primary; `nil` on a primary.
     let replica: ReplicaStatus?
 }
@@ -51,14 +53,16 @@ public func buildApplication(store: Store, tokens: AccessTokens, configuration: 
                                 cache: cache,
                                 policy: AccessPolicy(organisation: store.organisation, anonymousRead: configuration.anonymousRead),
                                 logger: logger, verifier: verifier, sessions: WebSessions(),
-                                pages: PageCache(capacity: configuration.pageCacheEntries), replica: replica)
+                                pages: PageCache(capacity: configuration.pageCacheEntries),
+                                bundles: BundleCache(capacity: configuration.bundleCacheEntries), replica: replica)
     _ = ServerMetrics.registry
     let router = Router()
     router.add(middleware: RequestLogMiddleware(logger: logger))
     // Outside the error mapping, so refusals carry the CORS fields too; before authentication, which preflights lack.
     router.add(middleware: CrossOriginMiddleware(origins: Set(configuration.corsOrigins), contract: .shipped))
     router.add(middleware: MetricsMiddleware())
-    router.add(middleware: ErrorMiddleware(logger: logger, contract: .shipped))
+    let links = LinkBase(configuration: configuration)
+    router.add(middleware: ErrorMiddleware(logger: logger, contract: .shipped, links: links))
     if let replica { router.add(middleware: ReplicaMiddleware<BasicRequestContext>(primary: replica.primary)) }
     // The exact bytes of the representation a handler chose, its validators, or 304.
     router.add(middleware: RepresentationMiddleware())
@@ -66,7 +70,7 @@ public func buildApplication(store: Store, tokens: AccessTokens, configuration: 
     router.add(middleware: PercentEncodingMiddleware())
     // Who is calling, and whether it may ask this at all, before any body is read.
     router.add(middleware: AuthMiddleware(verifier: verifier, admission: RequestAdmission(policy: context.policy), contract: .shipped,
-                                         links: LinkBase(configuration: configuration), sessions: context.sessions))
+                                         links: links, sessions: context.sessions))
     router.add(middleware: BodyLimitMiddleware(limit: configuration.maxBodyBytes))
     router.add(middleware: ContractMiddleware(contract: .shipped))
     try RegistryAPI(context: context).registerHandlers(on: router)
@@ -80,6 +84,9 @@ public func buildApplication(store: Store, tokens: AccessTokens, configuration: 
                                                // Connections a flood queues faster than they are accepted wait here; when it
                                                // is full, the kernel drops SYNs and a client retries only after a second.
                                                backlog: 4096),
+                          onServerRunning: { channel in
+                              if let port = channel.localAddress?.port { links.bound(port: port) }
+                          },
                           logger: logger)
     _ = ServerMetrics.registry
     if let replica {

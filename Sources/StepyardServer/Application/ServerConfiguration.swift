@@ -24,6 +24,8 @@ public struct ServerConfiguration: Sendable {
     public var resolvedCacheEntries: Int = 2048
     /// The web catalog's rendered pages kept in memory (0: every page is rendered when asked).
     public var pageCacheEntries: Int = 512
+    /// The Tekton bundles (`/v2/`) kept built in memory (0: each is built when asked).
+    public var bundleCacheEntries: Int = 256
     /// Connections open at once; past it each new one closes the longest idle (or itself, when none is idle).
     public var maxConnections: Int = 2048
     /// How long a connection may stay without a request (or trickle a request's head) before it is closed.

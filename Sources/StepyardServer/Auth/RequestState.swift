@@ -14,6 +14,8 @@ struct RequestState: Sendable {
     var path: String = ""
     /// The request's cookies (the web catalog's session and its forms' CSRF value).
     var cookies: [String: String] = [:]
+    /// The token the caller sent (as a bearer token or a Basic password), for the OCI token endpoint to hand back.
+    var bearerToken: String?
     /// Shared with the outer middleware, which reads it after the response: who the caller turned out to be.
     var record: RequestRecord? = nil
 

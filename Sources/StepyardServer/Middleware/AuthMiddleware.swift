@@ -20,15 +20,21 @@ struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
         let method = request.method == .head ? .get : request.method
         guard let operation = contract.operation(method: method, path: request.uri.path) else { throw HTTPError(.notFound) }
         var authorization = request.headers[.authorization]
-        // Git clients send the token as the password of HTTP Basic auth (any user name).
-        if let given = authorization, request.uri.path.hasPrefix("/git/"), let token = Self.basicPassword(given) {
+        // Git and registry clients send the token as the password of HTTP Basic auth (any user name).
+        if let given = authorization, request.uri.path.hasPrefix("/git/") || request.uri.path.hasPrefix("/v2/"),
+           let token = Self.basicPassword(given) {
             authorization = "Bearer " + token
         }
+        // The OCI token endpoint's token for a client without credentials stands for none.
+        if authorization == "Bearer " + OCIErrors.anonymousToken, OCIErrors.isRegistryPath(request.uri.path) { authorization = nil }
         // A signed-in browser: its session stands for its token where the operation allows (`acceptsSession`).
         if authorization == nil, operation.acceptsSession, let id = state.cookies[WebSessions.sessionCookie], let token = sessions.token(for: id) {
             authorization = "Bearer " + token
         }
         state.principal = try await verifier.principal(authorization: authorization)
+        if !state.principal.isAnonymous, let authorization, authorization.hasPrefix("Bearer ") {
+            state.bearerToken = String(authorization.dropFirst("Bearer ".count))
+        }
         if let refusal = admission.refusal(method: request.method, path: Substring(request.uri.path), principal: state.principal) { throw refusal }
         state.record?.callerName = state.principal.name
         state.baseURL = links.base(for: request.headers[LinkBase.host] ?? request.head.authority)

@@ -10,6 +10,8 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     let logger: Logger
     /// What the server serves: a known path asked with another method is 405 with `Allow`.
     let contract: RequestContract
+    /// Where absolute links point (the OCI registry's token endpoint in its challenges).
+    let links: LinkBase
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
@@ -17,6 +19,19 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch {
             let requestID = RequestState.current.requestID
             let mapped = map(error, request: request)
+            // The OCI registry's errors in its spec's form; a write to it (any method but GET and HEAD) is UNSUPPORTED.
+            if OCIErrors.isRegistryPath(request.uri.path) {
+                let write = request.method != .get && request.method != .head
+                var refusal = mapped
+                if write && [.notFound, .methodNotAllowed].contains(mapped.status) {
+                    refusal = APIError(.methodNotAllowed, "method_not_allowed", "")
+                } else if let error = error as? HTTPError, error.status == .notFound {
+                    refusal = APIError(.notFound, "NAME_UNKNOWN", "\(request.uri.path) is not a path of this registry: repositories are "
+                                       + "<namespace>/<task|pipeline|stepaction>/<name>, e.g. /v2/<namespace>/task/<name>/manifests/latest")
+                }
+                return OCIErrors.response(refusal, path: request.uri.path, base: links.base(for: request.headers[LinkBase.host] ?? request.head.authority),
+                                          requestID: requestID)
+            }
             if mapped.status == .notFound, let error = error as? HTTPError, error.status == .notFound {
                 let allowed = contract.methods(for: request.uri.path)
                 if !allowed.isEmpty {

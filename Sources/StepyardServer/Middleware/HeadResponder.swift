@@ -20,7 +20,10 @@ struct HeadResponder<Inner: HTTPResponder>: HTTPResponder {
         var head = request.head
         head.method = .get
         var response = try await inner.respond(to: Request(head: head, body: request.body), context: context)
+        // The GET's Content-Length stays: registry clients size a manifest or blob from a HEAD.
+        let length = response.headers[.contentLength]
         response.body = ResponseBody()
+        response.headers[.contentLength] = length
         return response
     }
 }
