@@ -217,6 +217,59 @@ import Testing
         #expect(first == restarted && first == elsewhere)
     }
 
+    // MARK: - Tekton's bundles resolver
+
+    static let tektonOutputs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/tekton-bundles/bundle-resolver.json")
+
+    /// What Tekton's own `bundle.GetEntry` returned for these bundles (recorded by hand, see the fixture's `source`),
+    /// replayed as the resolver does it: the manifest by tag or digest, its digest (the RefSource's), the first layer
+    /// whose lower-cased kind and name match, its annotations and bytes; or the same failure.
+    @Test func tektonsBundleResolverGetsWhatItGotThen() async throws {
+        let recorded = try JSONValue(parsingJSON: String(decoding: try Data(contentsOf: Self.tektonOutputs), as: UTF8.self))
+        let cases = try #require(recorded["cases"]?.arrayValue)
+        #expect(cases.count == 7)
+        let fixture = try await ServerFixture.bundled()
+        try await fixture.application().test(.router) { client in
+            for expected in cases {
+                let bundle = expected["bundle"]!.stringValue!, kind = expected["kind"]!.stringValue!, name = expected["name"]!.stringValue!
+                let (repository, reference) = bundle.contains("@")
+                    ? (String(bundle.split(separator: "@")[0]), String(bundle.split(separator: "@")[1]))
+                    : (String(bundle.split(separator: ":")[0]), String(bundle.split(separator: ":")[1]))
+                // go-containerregistry's Accept: OCI and Docker manifests and indexes.
+                let manifest = try await client.raw(.get, "/v2/\(repository)/manifests/\(reference)", headers: [
+                    "Accept": "application/vnd.docker.distribution.manifest.v2+json,application/vnd.docker.distribution.manifest.list.v2+json,"
+                        + "application/vnd.oci.image.manifest.v1+json,application/vnd.oci.image.index.v1+json"])
+                if let error = expected["error"]?.stringValue {
+                    if error.contains("MANIFEST_UNKNOWN") {
+                        #expect(manifest.status == .notFound, "\(bundle)")
+                        let body = try JSONValue(parsingJSON: String(decoding: manifest.body, as: UTF8.self))
+                        let message = body["errors"]![0]!["message"]!.stringValue!
+                        #expect(error.hasSuffix("MANIFEST_UNKNOWN: " + message), "\(bundle)")
+                    } else {
+                        let document = try JSONValue(parsingJSON: String(decoding: manifest.body, as: UTF8.self))
+                        let kinds = document["layers"]!.arrayValue!.map { ($0["annotations"]!["dev.tekton.image.kind"]!.stringValue!,
+                                                                            $0["annotations"]!["dev.tekton.image.name"]!.stringValue!) }
+                        #expect(!kinds.contains { $0 == kind.lowercased() && $1 == name }, "\(bundle)")
+                        #expect(error == "could not find object in image with kind: \(kind) and name: \(name)")
+                    }
+                    continue
+                }
+                #expect(manifest.status == .ok, "\(bundle)")
+                #expect("sha256:" + expected["refSource"]!["digest"]!["sha256"]!.stringValue! == ContentDigest.sha256(manifest.body), "\(bundle)")
+                #expect(expected["refSource"]!["uri"]!.stringValue! == "HOST/" + repository)
+                let document = try JSONValue(parsingJSON: String(decoding: manifest.body, as: UTF8.self))
+                let layer = try #require(document["layers"]!.arrayValue!.first {
+                    $0["annotations"]!["dev.tekton.image.kind"]!.stringValue! == kind.lowercased() && $0["annotations"]!["dev.tekton.image.name"]!.stringValue! == name
+                })
+                let annotations = layer["annotations"]!.objectValue!
+                #expect(expected["annotations"] == .object(.init(uniqueKeysWithValues: annotations.map { ("resolution.tekton.dev/" + $0.key, $0.value) }
+                    .sorted { $0.0 < $1.0 })), "\(bundle)")
+                let blob = try await client.raw(.get, "/v2/\(repository)/blobs/" + layer["digest"]!.stringValue!)
+                #expect(ContentDigest.sha256(try await Self.untar(blob.body)) == expected["dataSha256"]!.stringValue!, "\(bundle)")
+            }
+        }
+    }
+
     // MARK: - Access
 
     /// A department's bundles: challenged for a caller without a token, the 404 of a missing repository for another
