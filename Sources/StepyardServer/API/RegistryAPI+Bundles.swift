@@ -141,11 +141,16 @@ extension RegistryAPI {
             if principal.isAnonymous { throw APIError(.unauthorized, "UNAUTHORIZED", "\(full) needs a token") }
             throw APIError(.notFound, "NAME_UNKNOWN", "repository \(full) not found")
         }
+        let generation = context.state.generation
+        if let versions = context.bundles.versions(of: full, generation: generation) {
+            return BundleRepository(name: full, namespace: namespace, kind: resourceKind, resource: name, versions: versions)
+        }
         let ref = ResourceRef(namespace: namespace == organisation ? nil : namespace, kind: resourceKind, name: name, selector: nil)
         let outcome: Result<[VersionInfo], APIError>
         do { outcome = .success(try await call { store throws(StoreError) in try await store.versions(of: ref) }) } catch { outcome = .failure(error) }
         switch outcome {
         case .success(let versions):
+            context.bundles.store(versions, of: full, generation: generation)
             return BundleRepository(name: full, namespace: namespace, kind: resourceKind, resource: name, versions: versions)
         case .failure(let error) where error.status == .notFound:
             throw APIError(.notFound, "NAME_UNKNOWN", "repository \(full) not found")
