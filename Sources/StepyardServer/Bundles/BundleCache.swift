@@ -8,8 +8,28 @@ import Synchronization
 /// (generation) they were read in. Bounded: past `capacity` the least recently used of each goes.
 final class BundleCache: Sendable {
     private let capacity: Int
-    private let entries = Mutex(OrderedDictionary<String, TektonBundle>())
+    private let built = Mutex(Built())
     private let versions = Mutex(OrderedDictionary<String, (generation: UInt64, versions: [VersionInfo])>())
+
+    /// The bundles, least recently used first, and which bundle holds each manifest or blob digest.
+    private struct Built {
+        var bundles = OrderedDictionary<String, TektonBundle>()
+        var holders: [String: Set<String>] = [:]
+
+        mutating func insert(_ bundle: TektonBundle, for key: String) {
+            remove(key)
+            bundles[key] = bundle
+            for digest in bundle.digests { holders[digest, default: []].insert(key) }
+        }
+
+        mutating func remove(_ key: String) {
+            guard let bundle = bundles.removeValue(forKey: key) else { return }
+            for digest in bundle.digests {
+                holders[digest]?.remove(key)
+                if holders[digest]?.isEmpty == true { holders.removeValue(forKey: digest) }
+            }
+        }
+    }
 
     init(capacity: Int) {
         self.capacity = capacity
@@ -21,19 +41,27 @@ final class BundleCache: Sendable {
     }
 
     func lookup(_ key: String) -> TektonBundle? {
-        entries.withLock { entries in
-            guard let bundle = entries.removeValue(forKey: key) else { return nil }
-            entries[key] = bundle
+        built.withLock { built in
+            guard let bundle = built.bundles.removeValue(forKey: key) else { return nil }
+            built.bundles[key] = bundle
             return bundle
         }
     }
 
     func store(_ bundle: TektonBundle, for key: String) {
         guard capacity > 0 else { return }
-        entries.withLock { entries in
-            entries.removeValue(forKey: key)
-            entries[key] = bundle
-            if entries.count > capacity { entries.removeFirst(entries.count - capacity) }
+        built.withLock { built in
+            built.insert(bundle, for: key)
+            while built.bundles.count > capacity, let oldest = built.bundles.keys.first { built.remove(oldest) }
+        }
+    }
+
+    /// A cached bundle of `repository` holding the manifest or blob `digest`.
+    func find(digest: String, in repository: String) -> TektonBundle? {
+        let prefix = repository + "@"
+        return built.withLock { built in
+            guard let key = built.holders[digest]?.first(where: { $0.hasPrefix(prefix) }) else { return nil }
+            return built.bundles[key]
         }
     }
 
@@ -52,16 +80,6 @@ final class BundleCache: Sendable {
             kept.removeValue(forKey: repository)
             kept[repository] = (generation, list)
             if kept.count > capacity { kept.removeFirst(kept.count - capacity) }
-        }
-    }
-
-    /// A blob or manifest of a cached bundle of `repository`, by digest.
-    func find(digest: String, in repository: String) -> TektonBundle? {
-        let prefix = repository + "@"
-        return entries.withLock { entries in
-            entries.first { key, bundle in
-                key.hasPrefix(prefix) && (bundle.blob(digest: digest) != nil || bundle.manifest(digest: digest) != nil)
-            }?.value
         }
     }
 }

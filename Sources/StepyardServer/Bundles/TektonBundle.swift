@@ -117,6 +117,9 @@ struct TektonBundle: Sendable {
         return nil
     }
 
+    /// Every digest it answers for: its manifests, its config and its layers.
+    var digests: [String] { manifests.values.map(\.digest) + [config.digest] + layers.map(\.digest) }
+
     /// A layer or the config, by digest.
     func blob(digest: String) -> Blob? {
         if config.digest == digest { return config }
