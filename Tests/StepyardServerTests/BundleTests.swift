@@ -355,6 +355,16 @@ import Testing
         }
     }
 
+    /// A request head past the limits is refused by the connection, in the spec's form for a `/v2/` target.
+    @Test func anOversizedRegistryRequestIsRefusedInTheSpecsForm() async throws {
+        let fixture = try await ServerFixture.bundled()
+        try await fixture.application().test(.live) { client in
+            let answer = try await client.call(.get, "/v2/tekton/task/go/tags/list?last=" + String(repeating: "a", count: 9000))
+            #expect(answer.status == .uriTooLong)
+            #expect(answer.json["errors"]?[0]?["code"] == "UNSUPPORTED", "\(answer.text)")
+        }
+    }
+
     // MARK: - skopeo
 
     /// Debian's skopeo against a live server: inspect, list-tags, and a copy into an OCI layout whose every blob's

@@ -81,13 +81,13 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
             arm(context.eventLoop.now + limits.requestTimeout, context: context)
             if head.uri.utf8.count > limits.maxURIBytes {
                 refuse(context: context, status: .uriTooLong, code: "uri_too_long",
-                       message: "the request target is \(head.uri.utf8.count) bytes; this server accepts at most \(limits.maxURIBytes)")
+                       message: "the request target is \(head.uri.utf8.count) bytes; this server accepts at most \(limits.maxURIBytes)", target: head.uri)
                 return
             }
             let headerBytes = head.headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count }
             if headerBytes > limits.maxHeaderBytes {
                 refuse(context: context, status: .requestHeaderFieldsTooLarge, code: "header_fields_too_large",
-                       message: "the header fields are \(headerBytes) bytes; this server accepts at most \(limits.maxHeaderBytes)")
+                       message: "the header fields are \(headerBytes) bytes; this server accepts at most \(limits.maxHeaderBytes)", target: head.uri)
                 return
             }
         case .body:
@@ -209,11 +209,17 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
         }
     }
 
-    /// Answers with the API's JSON error and closes the connection; nothing more of it is read.
-    private func refuse(context: ChannelHandlerContext, status: HTTPResponseStatus, code: String, message: String) {
+    /// Answers with the API's JSON error (the OCI spec's for a `/v2/` target) and closes the connection; nothing more
+    /// of it is read.
+    private func refuse(context: ChannelHandlerContext, status: HTTPResponseStatus, code: String, message: String, target: String? = nil) {
         closing = true
         disarm()
-        let body: JSONValue = ["error": ["code": .string(code), "message": .string(message), "requestId": .string(RequestIDs.next())]]
+        let body: JSONValue
+        if let target, OCIErrors.isRegistryPath(String(target.prefix { $0 != "?" })) {
+            body = ["errors": [["code": "UNSUPPORTED", "message": .string(message)]]]
+        } else {
+            body = ["error": ["code": .string(code), "message": .string(message), "requestId": .string(RequestIDs.next())]]
+        }
         let bytes = body.serializedBytes() + [0x0A]
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
