@@ -14,7 +14,7 @@ public struct StepyardCommand: AsyncParsableCommand {
             VersionsCommand.self, SearchCommand.self, HistoryCommand.self, DeprecateCommand.self, YankCommand.self, UnyankCommand.self,
             ResolveCommand.self, ForkCommand.self, DiffCommand.self, UpgradeCommand.self, DependentsCommand.self, ImagesCommand.self,
             ParamsCommand.self, SchemaCommand.self, CompatCommand.self, DepartmentCommand.self, ReindexCommand.self,
-            TokenCommand.self, SyncCommand.self, ServeCommand.self, VersionCommand.self,
+            TokenCommand.self, SyncCommand.self, SubscriptionCommand.self, ServeCommand.self, VersionCommand.self,
         ]
     )
 

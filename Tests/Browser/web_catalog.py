@@ -11,7 +11,7 @@ import sys
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
-from selenium.common.exceptions import TimeoutException, WebDriverException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -49,6 +49,18 @@ def navigate(driver, element):
             return False  # the documents are being swapped: ask again
 
     WebDriverWait(driver, 10).until(arrived)
+
+
+def navigate_by(driver, selector):
+    """Finds the link or button at `selector` and navigates with it; found again when search-as-you-type swapped it
+    out between finding and clicking."""
+    for _ in range(5):
+        try:
+            navigate(driver, driver.find_element(By.CSS_SELECTOR, selector))
+            return
+        except StaleElementReferenceException:
+            continue
+    navigate(driver, driver.find_element(By.CSS_SELECTOR, selector))
 
 
 def wait_for(driver, condition, seconds=10):
@@ -111,9 +123,10 @@ def main():
         check("the address follows the search", driver.current_url.endswith("/?q=kanik"), driver.current_url)
         search.send_keys(Keys.CONTROL, "a")
         search.send_keys("bitnami")
-        check("an image's name finds the templates that run it", wait_for(driver, lambda d: "deploy-kubectl" in hit_names(d)), str(hit_names(driver)))
+        check("an image's name finds the templates that run it",
+              wait_for(driver, lambda d: d.current_url.endswith("/?q=bitnami") and "deploy-kubectl" in hit_names(d)), str(hit_names(driver)))
         # A facet narrows the list, and the chosen value links back.
-        navigate(driver, driver.find_element(By.CSS_SELECTOR, ".facet-list a[href$='kind=task']"))
+        navigate_by(driver, ".facet-list a[href$='kind=task']")
         kinds = [element.text for element in driver.find_elements(By.CSS_SELECTOR, ".hit .badge.kind")]
         check("the kind facet keeps only tasks", kinds and all(kind == "task" for kind in kinds), str(kinds))
         check("the chosen facet can be cleared", bool(driver.find_elements(By.CSS_SELECTOR, ".facet-list a.clear")))

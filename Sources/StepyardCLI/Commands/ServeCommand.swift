@@ -27,6 +27,8 @@ struct ServeCommand: OutputCommand {
     var trustedHost: [String] = []
     @Option(name: .long, help: "An origin (https://composer.example.com, or *) browsers may call the API from (CORS; repeatable). Default: none.")
     var corsOrigin: [String] = []
+    @Option(name: .long, help: "A host webhooks may be sent to (repeatable; *.example.com for a domain's hosts, * for any public host). Loopback and private addresses only when listed by name. Default: none.")
+    var webhookAllowHost: [String] = []
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel: String = "info"
     @Option(name: .long, help: "Connections open at once; past it a new one closes the longest idle (default \(ServerConfiguration().maxConnections)).")
     var maxConnections: Int?
@@ -88,6 +90,7 @@ struct ServeCommand: OutputCommand {
             configuration.publicURL = publicURL
             configuration.trustedHosts = trustedHost
             configuration.corsOrigins = corsOrigin
+            configuration.webhookAllowHosts = webhookAllowHost
             if let maxConnections { configuration.maxConnections = maxConnections }
             if let idleTimeout { configuration.idleTimeout = .seconds(idleTimeout) }
             if let requestTimeout { configuration.requestTimeout = .seconds(requestTimeout) }

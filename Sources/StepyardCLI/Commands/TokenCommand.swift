@@ -16,13 +16,13 @@ struct TokenCommand: AsyncParsableCommand {
                 The token's name is the author of the commits it makes.
                 """)
         @OptionGroup var options: StoreOptions
-        @Option(name: .long, help: "admin, publisher, member, reader or replica (reads everything, changes nothing: for a read replica).") var role: String
+        @Option(name: .long, help: "admin, publisher, member, reader, replica (reads everything, changes nothing: for a read replica) or events (posts Tekton's run events to the sink).") var role: String
         @Option(name: .long, help: "A department the token belongs to (repeat for several).") var department: [String] = []
         @Option(name: .long, help: "Who the token acts as (default: --author, $STEPYARD_AUTHOR or $USER).") var name: String?
 
         func perform() async -> CommandOutput {
             guard let role = Role(rawValue: role) else {
-                return CommandOutput(stderr: "stepyard token create: --role must be admin, publisher, member, reader or replica\n", exitCode: ExitStatus.usage)
+                return CommandOutput(stderr: "stepyard token create: --role must be admin, publisher, member, reader, replica or events\n", exitCode: ExitStatus.usage)
             }
             return await options.withStore("token create") { store throws(StoreError) in
                 let known = Set(try await store.departments().map(\.name))

@@ -32,7 +32,7 @@ extension RegistryAPI {
 
     func runSync(_ input: Operations.RunSync.Input) async throws -> Operations.RunSync.Output {
         try requireAdmin()
-        let status = try await SyncScheduler.run(input.path.id, store: store, logger: context.logger)
+        let status = try await SyncScheduler.run(input.path.id, store: store, logger: context.logger, events: context.events)
         await wrote()
         return .ok(.init(body: .json(try Self.make(status))))
     }

@@ -114,6 +114,8 @@ extension RegistryAPI {
     func wrote() async {
         let departments = (try? await store.departments().map(\.name)) ?? Array(context.state.snapshot.departments)
         await context.state.serve(commit: try? await store.indexedCommit(), departments: departments, store: store, cache: context.cache)
+        // The commit's events go out now rather than at the delivery loop's next look.
+        context.events.signal()
     }
 }
 

@@ -18,6 +18,10 @@ struct ServerContext: Sendable {
     let pages: PageCache
     /// Tekton bundles built for `/v2/` (`BundleCache`).
     let bundles: BundleCache
+    /// Wakes the events' delivery when something was recorded (`EventDelivery`).
+    let events: EventWake
+    /// Where webhooks may go (`--webhook-allow-host`).
+    let webhooks: WebhookAllowList
     /// What a replica knows of its primary; `nil` on a primary.
     let replica: ReplicaStatus?
 }
@@ -54,7 +58,8 @@ public func buildApplication(store: Store, tokens: AccessTokens, configuration: 
                                 policy: AccessPolicy(organisation: store.organisation, anonymousRead: configuration.anonymousRead),
                                 logger: logger, verifier: verifier, sessions: WebSessions(),
                                 pages: PageCache(capacity: configuration.pageCacheEntries),
-                                bundles: BundleCache(capacity: configuration.bundleCacheEntries), replica: replica)
+                                bundles: BundleCache(capacity: configuration.bundleCacheEntries), events: EventWake(),
+                                webhooks: WebhookAllowList(hosts: configuration.webhookAllowHosts), replica: replica)
     _ = ServerMetrics.registry
     let router = Router()
     router.add(middleware: RequestLogMiddleware(logger: logger))
@@ -94,7 +99,10 @@ public func buildApplication(store: Store, tokens: AccessTokens, configuration: 
         app.addServices(watcher, ReplicaFollower(store: store, token: configuration.replicaToken ?? "", status: replica, watcher: watcher,
                                                  interval: configuration.replicaInterval, logger: logger))
     } else {
-        app.addServices(watcher, SyncScheduler(store: store, tick: configuration.syncTick, logger: logger))
+        // Events go out from the primary only (a replica's commits are the primary's, told there).
+        let sender = WebhookSender(allowList: context.webhooks, base: configuration.publicURL ?? links.listening, timeout: 10)
+        app.addServices(watcher, SyncScheduler(store: store, tick: configuration.syncTick, logger: logger, events: context.events),
+                        EventDelivery(store: store, sender: sender, wake: context.events, retryBase: configuration.webhookRetryBase, logger: logger))
     }
     return app
 }

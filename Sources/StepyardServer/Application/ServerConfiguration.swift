@@ -24,6 +24,11 @@ public struct ServerConfiguration: Sendable {
     public var resolvedCacheEntries: Int = 2048
     /// The web catalog's rendered pages kept in memory (0: every page is rendered when asked).
     public var pageCacheEntries: Int = 512
+    /// Hosts webhooks may be sent to (`*.example.com` for a domain's, `*` for any public host); internal addresses
+    /// only when listed by name.
+    public var webhookAllowHosts: [String] = []
+    /// The wait before a failed delivery's first retry; it doubles with each attempt (up to 10 minutes).
+    public var webhookRetryBase: Duration = .seconds(2)
     /// The Tekton bundles (`/v2/`) kept built in memory (0: each is built when asked).
     public var bundleCacheEntries: Int = 256
     /// Connections open at once; past it each new one closes the longest idle (or itself, when none is idle).

@@ -22,7 +22,7 @@ struct AccessPolicy: Sendable {
         case .admin: return true
         case .publisher: return namespace == organisation || principal.departments.contains(namespace)
         case .member: return namespace != organisation && principal.departments.contains(namespace)
-        case .reader, .replica: return false
+        case .reader, .replica, .events: return false
         }
     }
 

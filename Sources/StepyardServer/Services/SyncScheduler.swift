@@ -11,6 +11,8 @@ struct SyncScheduler: Service {
     /// How often due syncs are looked for.
     let tick: Duration
     let logger: Logger
+    /// Told when a sync fails (a `dev.stepyard.sync.failed` event is recorded).
+    var events: EventWake? = nil
 
     func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
@@ -19,14 +21,14 @@ struct SyncScheduler: Service {
             for source in (try? store.syncs()) ?? [] {
                 let last = source.status.lastRun.flatMap(formatter.date(from:)) ?? .distantPast
                 guard now.timeIntervalSince(last) >= Double(source.intervalSeconds) else { continue }
-                _ = try? await Self.run(source.id, store: store, logger: logger)
+                _ = try? await Self.run(source.id, store: store, logger: logger, events: events)
             }
-            try? await Task.sleep(for: tick)
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: tick) }
         }
     }
 
     /// One run of a sync, logged and counted.
-    static func run(_ id: String, store: Store, logger: Logger) async throws(APIError) -> SyncStatus {
+    static func run(_ id: String, store: Store, logger: Logger, events: EventWake? = nil) async throws(APIError) -> SyncStatus {
         let status: SyncStatus
         do {
             status = try await store.runSync(id, author: Author(name: "Stepyard sync", email: "sync@stepyard.invalid"))
@@ -40,6 +42,15 @@ struct SyncScheduler: Service {
         }
         if let error = status.lastError {
             logger.error("sync failed", metadata: ["stepyard.sync": .string(id), "error": .string(error)])
+            // Told to the namespace the sync publishes into, once per failed run.
+            if let source = try? store.syncs().first(where: { $0.id == id }) {
+                let namespace = source.namespace
+                let event = StoreEvent(id: "sync/\(id)/\(status.lastRun ?? Store.timestamp(Date()))", type: EventType.syncFailed, namespace: namespace,
+                                       subject: id, time: status.lastRun ?? Store.timestamp(Date()),
+                                       data: ["sync": .string(id), "url": .string(source.url), "error": .string(error)])
+                _ = try? await store.record([event])
+                events?.signal()
+            }
         } else {
             logger.info("sync ran", metadata: ["stepyard.sync": .string(id), "stepyard.published": "\(status.published.count)",
                                                 "stepyard.refused": "\(status.refused.count)"])

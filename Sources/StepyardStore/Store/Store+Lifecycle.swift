@@ -20,7 +20,7 @@ extension Store {
     }
 
     /// RFC 3339 in UTC, to the second: `2026-12-04T19:55:02Z`.
-    static func timestamp(_ date: Date) -> String {
+    public static func timestamp(_ date: Date) -> String {
         let formatter = ISO8601DateFormatter()
         formatter.timeZone = TimeZone(identifier: "UTC")
         return formatter.string(from: date)

@@ -30,6 +30,8 @@ public actor Store {
     var viewsBeingPushed: Set<String> = []
     /// Pushes waiting for another push to the same view to end (one push per view at a time).
     var pushesWaiting: [String: [CheckedContinuation<Void, Never>]] = [:]
+    /// The events log (`DIR/events.sqlite`), opened when first needed (`Store+Events`).
+    var openedEventLog: EventLog?
     /// Where the store's work runs: a queue of its own, off the server's event loops (`StoreExecutor`).
     private nonisolated let executor = StoreExecutor(label: "stepyard.store")
 
