@@ -131,6 +131,12 @@ def main():
         check("the kind facet keeps only tasks", kinds and all(kind == "task" for kind in kinds), str(kinds))
         check("the chosen facet can be cleared", bool(driver.find_elements(By.CSS_SELECTOR, ".facet-list a.clear")))
 
+        # A version's runs, as Tekton's events told them (scripts/browser-tests posted one TaskRun of task/go@1.0.0).
+        driver.get(base + "/ui/tekton/task/go/1.0.0")
+        check("the version page shows its runs", wait_for(driver, lambda d: d.find_element(By.ID, "usage").is_displayed()))
+        check("with what they did", driver.find_element(By.CSS_SELECTOR, "#usage .usage-figures").text.startswith("1 run: 1 succeeded, 0 failed"),
+              driver.find_element(By.ID, "usage").text)
+
         # A template's page.
         driver.get(base + "/?q=go&kind=pipeline")
         navigate(driver, driver.find_element(By.LINK_TEXT, "go-pipeline"))

@@ -108,7 +108,9 @@ extension RegistryAPI {
         }
         var lifecycle: [HTTPField] = []
         if let notice = LifecycleNotice(info, reference: info.ref) { lifecycle = lifecycleFields([notice]) }
-        return PageCache.Page(title: "\(info.name) \(info.version)", content: pageContent("version", context), lifecycle: lifecycle)
+        context["usageSource"] = base + "/usage"
+        return PageCache.Page(title: "\(info.name) \(info.version)", content: pageContent("version", context), lifecycle: lifecycle,
+                              scripts: ["usage.js"])
     }
 
     /// An upstream's versions after `version` that an upgrade may take (not yanked), lowest first.

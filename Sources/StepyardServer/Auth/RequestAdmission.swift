@@ -12,7 +12,7 @@ struct RequestAdmission: Sendable {
 
     /// Paths anybody may ask, with or without anonymous read.
     static let open: Set<Substring> = ["/healthz", "/readyz", "/metrics", "/openapi.yaml", "/ui/sign-in", "/ui/sign-out", "/ui/static/style.css",
-                                       "/ui/static/catalog.js", "/ui/static/run.js"]
+                                       "/ui/static/catalog.js", "/ui/static/run.js", "/ui/static/usage.js"]
 
     /// The refusal for a request, `nil` when it may go on.
     func refusal(method: HTTPRequest.Method, path: Substring, principal: Principal) -> APIError? {

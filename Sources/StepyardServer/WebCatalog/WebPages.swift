@@ -17,12 +17,12 @@ enum WebPages {
         return library
     }()
 
-    /// The files under `static/` the pages load: the stylesheet and two small scripts (`catalog.js`: search as
-    /// you type; `run.js`: a run form checked as you type), with their media types.
+    /// The files under `static/` the pages load: the stylesheet and three small scripts (`catalog.js`: search as
+    /// you type; `run.js`: a run form checked as you type; `usage.js`: a version's run figures), with their media types.
     static let staticFiles: [String: (bytes: [UInt8], type: String)] = {
         var files: [String: (bytes: [UInt8], type: String)] = [:]
         for (name, type) in [("style.css", "text/css; charset=utf-8"), ("catalog.js", "text/javascript; charset=utf-8"),
-                             ("run.js", "text/javascript; charset=utf-8")] {
+                             ("run.js", "text/javascript; charset=utf-8"), ("usage.js", "text/javascript; charset=utf-8")] {
             guard let url = Bundle.module.url(forResource: "static/" + name, withExtension: nil),
                   let data = try? Data(contentsOf: url) else { continue }
             files[name] = (Array(data), type)
