@@ -137,6 +137,43 @@ import Testing
         }
     }
 
+    /// A receiver's redirect is not followed (it could lead where the allow-list does not): the attempt failed.
+    @Test func aRedirectIsNotFollowed() async throws {
+        let fixture = try await ServerFixture.make()
+        let receiver = Receiver(redirect: "/elsewhere")
+        try await receiver.application.test(.live) { hook in
+            let sender = WebhookSender(allowList: WebhookAllowList(hosts: ["127.0.0.1"]), base: "http://stepyard.test", timeout: 5)
+            let subscription = Subscription(id: "sub-00000001", namespace: "tekton", url: "http://127.0.0.1:\(hook.port!)/hook", types: [],
+                                            resource: nil, format: .cloudevents, secret: nil, createdBy: "test", createdAt: "2026-12-07T00:00:00Z")
+            let event = StoreEvent(id: "x", type: EventType.test, namespace: "tekton", subject: "subscription sub-00000001",
+                                   time: "2026-12-07T00:00:00Z", data: [:])
+            let outcome = await sender.send(event, to: subscription)
+            #expect(outcome.statusCode == 307 && !outcome.delivered, "\(outcome)")
+            let counts = [await receiver.count(for: "/hook"), await receiver.count(for: "/elsewhere")]
+            #expect(counts == [1, 0])
+        }
+        _ = fixture
+    }
+
+    /// Ended deliveries and the events only they needed are forgotten after a while; pending ones stay.
+    @Test func theLogForgetsWhatEnded() async throws {
+        let fixture = try await ServerFixture.make()
+        let store = fixture.store
+        try await store.addSubscription(Subscription(id: "sub-00000002", namespace: "tekton", url: "http://hooks.example.com/x", types: [],
+                                                     resource: nil, format: .chat, secret: nil, createdBy: "test", createdAt: "2026-12-07T00:00:00Z"))
+        let old = Date().addingTimeInterval(-40 * 24 * 3600)
+        let events = (0..<3).map { StoreEvent(id: "e\($0)", type: EventType.published, namespace: "tekton", subject: "task/x@1.0.\($0)",
+                                              time: Store.timestamp(old), data: [:]) }
+        _ = try await store.record(events)
+        try await store.recordAttempt(subscription: "sub-00000002", event: "e0", statusCode: 200, error: nil, delivered: true, retryAt: nil)
+        try await store.recordAttempt(subscription: "sub-00000002", event: "e1", statusCode: 500, error: "the receiver answered 500",
+                                      delivered: false, retryAt: nil)
+        // Ended a while ago: made 40 days back, as far as the log knows.
+        #expect(try await store.deliveries(of: "sub-00000002").count == 3)
+        #expect(try await store.pruneEvents(before: Date().addingTimeInterval(3600)) == 2)
+        #expect(try await store.deliveries(of: "sub-00000002").map(\.event) == ["e2"])
+    }
+
     // MARK: - Where webhooks may go
 
     @Test func theAllowListRefusesLoopbackByDefault() async throws {
@@ -312,9 +349,12 @@ final class Receiver: Sendable {
 
     private let state: Recorded
     let failFirst: Int
+    /// Where to send every request instead of answering it (a 307).
+    let redirect: String?
 
-    init(failFirst: Int = 0) {
+    init(failFirst: Int = 0, redirect: String? = nil) {
         self.failFirst = failFirst
+        self.redirect = redirect
         state = Recorded()
     }
 
@@ -331,13 +371,14 @@ final class Receiver: Sendable {
 
     var application: some ApplicationProtocol {
         let router = Router()
-        let state = self.state, failFirst = self.failFirst
+        let state = self.state, failFirst = self.failFirst, redirect = self.redirect
         router.post("/{path}") { request, context -> Response in
             let body = try await request.body.collect(upTo: 1 << 20)
             var headers: [String: String] = [:]
             for field in request.headers { headers[field.name.canonicalName] = field.value }
-            let status = await state.nextStatus(failFirst: failFirst)
+            let status = redirect == nil ? await state.nextStatus(failFirst: failFirst) : 307
             await state.add(Request(path: request.uri.path, headers: headers, body: Array(buffer: body), status: status))
+            if let redirect { return Response(status: .temporaryRedirect, headers: [.location: redirect]) }
             return Response(status: .init(code: status))
         }
         return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))

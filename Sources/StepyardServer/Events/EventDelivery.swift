@@ -8,7 +8,8 @@ import Synchronization
 /// The events' way out: turns the store's new commits into events (`Store.catchUpEvents`), then sends what is due
 /// from the outbox, each delivery retried with exponential backoff (`retryBase` doubled per attempt, at most
 /// `retryCap`) until it is delivered or `maxAttempts` have failed, every attempt in the subscription's delivery
-/// log. Runs until the server stops; what it had not sent is sent after the next start.
+/// log, which keeps what ended for `keep` (30 days). Runs until the server stops; what it had not sent is sent after
+/// the next start.
 struct EventDelivery: Service {
     let store: Store
     let sender: WebhookSender
@@ -20,9 +21,17 @@ struct EventDelivery: Service {
     var concurrency = 4
     let logger: Logger
 
+    /// How long ended deliveries stay in the log.
+    var keep: Duration = .seconds(30 * 24 * 3600)
+
     func run() async throws {
+        var pruned = Date.distantPast
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             await pass()
+            if Date().timeIntervalSince(pruned) > 3600 {
+                pruned = Date()
+                _ = try? await store.pruneEvents(before: pruned.addingTimeInterval(-Self.seconds(keep)))
+            }
             let next = (try? await store.nextDelivery()) ?? nil
             let wait = next.map { min(1.0, max(0.01, $0.timeIntervalSinceNow)) } ?? 1.0
             // A shutdown ends the wait at once.

@@ -236,6 +236,20 @@ final class EventLog: Sendable {
                         createdAt: row["createdAt"])
     }
 
+    /// Forgets deliveries that ended (delivered or given up) before `date`, and events no delivery needs any more
+    /// that are that old: the log stays the size of its recent traffic.
+    /// - Returns: the deliveries forgotten.
+    @discardableResult
+    func prune(before date: Date) throws -> Int {
+        let cutoff = Self.timestamp(date)
+        return try writer.write { db in
+            try db.execute(sql: "DELETE FROM delivery WHERE status != 'pending' AND createdAt < ?", arguments: [cutoff])
+            let forgotten = db.changesCount
+            try db.execute(sql: "DELETE FROM event WHERE time < ? AND id NOT IN (SELECT event FROM delivery)", arguments: [cutoff])
+            return forgotten
+        }
+    }
+
     // MARK: - Runs
 
     /// Records a run's report: a start when the run is new, an end once (a repeated or late report changes nothing).

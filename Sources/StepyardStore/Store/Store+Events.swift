@@ -63,6 +63,12 @@ extension Store {
         try events { try $0.record(subscription: subscription, event: event, statusCode: statusCode, error: error, delivered: delivered, retryAt: retryAt) }
     }
 
+    /// Forgets ended deliveries, and events no delivery needs, older than `date`.
+    @discardableResult
+    public func pruneEvents(before date: Date) throws(StoreError) -> Int {
+        try events { try $0.prune(before: date) }
+    }
+
     public func deliveries(of subscription: String, limit: Int = 100) throws(StoreError) -> [Delivery] {
         try events { try $0.deliveries(of: subscription, limit: limit) }
     }
