@@ -43,7 +43,7 @@ extension RegistryAPI {
 
     func removeSubscription(_ input: Operations.RemoveSubscription.Input) async throws -> Operations.RemoveSubscription.Output {
         let subscription = try await managedSubscription(input.path.id)
-        try await call { store throws(StoreError) in try await store.removeSubscription(subscription.id) }
+        _ = try await call { store throws(StoreError) in try await store.removeSubscription(subscription.id) }
         return .noContent(.init())
     }
 
