@@ -5,6 +5,7 @@ import StepyardCore
 import StepyardStore
 import StepyardTestSupport
 import Testing
+@testable import StepyardServer
 
 /// Administration, operations endpoints, and writes made around the server.
 @Suite struct OperationsTests {
@@ -113,6 +114,47 @@ import Testing
             #expect(metrics.text.contains("stepyard_resolve_cache_total{result=\"hit\"}"))
             #expect(metrics.text.contains("hb_requests"))
         }
+    }
+
+    /// Every metric has its `# HELP` line before its `# TYPE`; publishes are counted by outcome, refusals by reason.
+    @Test func everyMetricSaysWhatItMeasures() async throws {
+        let fixture = try await ServerFixture.make()
+        try await fixture.application().test(.router) { client in
+            let good = taskYAML("counted", "1.0.0")
+            #expect(try await client.call(.put, "/api/v1/resources/tekton/task/counted/1.0.0", token: fixture.publisher, body: good,
+                                          contentType: "application/yaml").status == .created)
+            let bad = good.replacingOccurrences(of: "1.0.0", with: "1.0.1").replacingOccurrences(of: "image: alpine:3.20", with: "imgae: alpine:3.20")
+            #expect(try await client.call(.put, "/api/v1/resources/tekton/task/counted/1.0.1", token: fixture.publisher, body: bad,
+                                          contentType: "application/yaml").status == .unprocessableContent)
+            _ = try await client.call(.get, "/api/v1/resources/tekton/task/git-clone/0.9/resolved")
+            let lines = try await client.call(.get, "/metrics").text.split(separator: "\n").map(String.init)
+            let types = lines.enumerated().filter { $0.element.hasPrefix("# TYPE ") }
+            #expect(types.count >= 5)
+            for (index, line) in types {
+                let name = line.split(separator: " ")[2]
+                #expect(index > 0 && lines[index - 1].hasPrefix("# HELP \(name) ") && lines[index - 1].count > "# HELP \(name) ".count + 10, "\(line)")
+            }
+            #expect(lines.contains { $0.hasPrefix(#"stepyard_publish_total{outcome="published",reason=""}"#) })
+            #expect(lines.contains { $0.hasPrefix(#"stepyard_publish_total{outcome="refused",reason="unprocessable"}"#) }, "\(lines.filter { $0.contains("publish") })")
+        }
+    }
+
+    /// JSON the API writes keeps `/` as it is.
+    @Test func jsonKeepsSlashes() async throws {
+        let fixture = try await ServerFixture.make()
+        try await fixture.application().test(.router) { client in
+            let answer = try await client.call(.get, "/v1/catalogs")
+            #expect(answer.status == .ok && answer.text.contains("/api/v1/search") && !answer.text.contains("\\/"), "\(answer.text)")
+        }
+    }
+
+    @Test(arguments: [
+        ("/api/v1/search", nil, "/api/v1/search"), ("/api/v1/search", "q=go&limit=5", "/api/v1/search?q=go&limit=5"),
+        ("/api/v1/tekton/events", "token=sy_abc", "/api/v1/tekton/events?token=[redacted]"),
+        ("/v2/token", "scope=x&Secret=s&password=p&access_token=a", "/v2/token?scope=x&Secret=[redacted]&password=[redacted]&access_token=[redacted]"),
+    ] as [(String, String?, String)])
+    func theAccessLogShowsQueriesWithoutCredentials(_ path: String, _ query: String?, _ logged: String) {
+        #expect(RequestLogMiddleware<BasicRequestContext>.target(path, query: query) == logged)
     }
 }
 

@@ -110,7 +110,9 @@ struct ServeCommand: OutputCommand {
                   anonymous read of the organisation namespace: \(noAnonymousRead ? "off" : "on")
                 \(replicaOf.map { "  read replica of \($0): writes go there, tokens are its\n" } ?? (hasAdmin ? "" : "  no admin token yet: stepyard token create --role admin --name \"Your Name\" --store \(directory.path)\n"))
                 """)
+            logger.notice("serving \(directory.path) (organisation \(store.organisation)) on http://\(host):\(port)")
             try await app.runService()
+            logger.notice("stopped serving \(directory.path): shut down on SIGTERM or SIGINT, requests in flight answered")
             return CommandOutput()
         } catch let error as StoreError {
             return options.failure("serve", error)

@@ -24,7 +24,18 @@ extension RegistryAPI {
         request.expected = ResourceRef(kind: ref.kind, name: ref.name, selector: ref.selector)
         request.dryRun = input.query.dryRun ?? false
         let author = principal.author
-        let result = try await call { [request] store throws(StoreError) in try await store.publish(request, author: author) }
+        let outcome: Result<PublishResult, APIError>
+        do { outcome = .success(try await call { [request] store throws(StoreError) in try await store.publish(request, author: author) }) } catch {
+            outcome = .failure(error)
+        }
+        let result: PublishResult
+        switch outcome {
+        case .success(let done): result = done
+        case .failure(let refusal):
+            // Counted by why: the error's code (unprocessable: the gate's findings; conflict: immutability, …).
+            if !request.dryRun { ServerMetrics.published("refused", reason: refusal.code) }
+            throw refusal
+        }
         if !result.dryRun { ServerMetrics.published(result.outcome.rawValue) }
         let body = try Self.make(result, as: Components.Schemas.PublishResult.self)
         if result.outcome == .published, !result.dryRun {

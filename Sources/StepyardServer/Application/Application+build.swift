@@ -78,7 +78,8 @@ public func buildApplication(store: Store, tokens: AccessTokens, configuration: 
                                          links: links, sessions: context.sessions))
     router.add(middleware: BodyLimitMiddleware(limit: configuration.maxBodyBytes))
     router.add(middleware: ContractMiddleware(contract: .shipped))
-    try RegistryAPI(context: context).registerHandlers(on: router)
+    // JSON the generated layer writes: keys sorted, indented, and `/` as itself (`tekton/task/go`, not `tekton\/task\/go`).
+    try RegistryAPI(context: context).registerHandlers(on: router, configuration: .init(jsonEncodingOptions: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]))
     let hotPath = ResolvedHotPath(cache: context.cache, state: state, policy: context.policy, verifier: verifier, logger: logger)
     let serverName = "stepyard"
     // Cached repeats of the resolved GET are answered in each connection's pipeline (no per-request task); the

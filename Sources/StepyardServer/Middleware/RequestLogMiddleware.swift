@@ -57,7 +57,20 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
         let elapsed = ContinuousClock.now - started
         let microseconds = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
         // One line, everything in the message: no metadata dictionary to build and format per request.
-        logger.info("\(request.method) \(request.uri.path) \(answered.status.code) \(microseconds)us caller=\(caller) request_id=\(requestID)")
+        logger.info("\(request.method) \(Self.target(request.uri.path, query: request.uri.query)) \(answered.status.code) \(microseconds)us caller=\(caller) request_id=\(requestID)")
         return answered
+    }
+
+    /// Query parameters whose values are credentials: logged as `[redacted]`.
+    static var secretParameters: Set<String> { ["token", "access_token", "secret", "password"] }
+
+    /// The request target as the access log shows it: the path, and the query with credentials' values redacted.
+    static func target(_ path: String, query: String?) -> String {
+        guard let query, !query.isEmpty else { return path }
+        let items = query.split(separator: "&", omittingEmptySubsequences: false).map { item -> String in
+            let name = item.split(separator: "=", maxSplits: 1).first.map(String.init) ?? ""
+            return secretParameters.contains(name.lowercased()) ? name + "=[redacted]" : String(item)
+        }
+        return path + "?" + items.joined(separator: "&")
     }
 }
