@@ -139,6 +139,44 @@ import Testing
         }
     }
 
+    /// Tokens over HTTP (admins): created with `Name <email>` (the commits' author) and a lifetime, listed with their
+    /// last use, revoked with effect from the next request.
+    @Test func tokensOverHTTP() async throws {
+        let fixture = try await ServerFixture.make()
+        try await fixture.application().test(.router) { client in
+            let created = try await client.call(.post, "/api/v1/tokens", token: fixture.admin,
+                                                body: #"{"role": "publisher", "name": "Pat Publisher <pat@example.com>", "expiresInDays": 30}"#)
+            #expect(created.status == .created, "\(created.text)")
+            let secret = try #require(created.json["token"]?.stringValue)
+            let id = try #require(created.json["id"]?.stringValue)
+            #expect(created.json["expires"]?.stringValue?.isEmpty == false)
+            #expect(try await client.call(.put, "/api/v1/resources/tekton/task/by-pat/1.0.0", token: secret, body: taskYAML("by-pat", "1.0.0"),
+                                          contentType: "application/yaml").status == .created)
+            let history = try await client.call(.get, "/api/v1/resources/tekton/task/by-pat/history")
+            #expect(history.json["items"]?[0]?["author"] == "Pat Publisher" && history.json["items"]?[0]?["email"] == "pat@example.com", "\(history.text)")
+            let listed = try await client.call(.get, "/api/v1/tokens", token: fixture.admin)
+            let entry = try #require(listed.json["items"]?.arrayValue?.first { $0["id"]?.stringValue == id })
+            #expect(entry["name"] == "Pat Publisher <pat@example.com>" && entry["lastUsed"]?.stringValue != nil && entry["token"] == nil)
+            #expect(try await client.call(.get, "/api/v1/tokens", token: fixture.publisher).status == .forbidden)
+            #expect(try await client.call(.delete, "/api/v1/tokens/\(id)", token: fixture.publisher).status == .forbidden)
+            #expect(try await client.call(.delete, "/api/v1/tokens/\(id)", token: fixture.admin).status == .noContent)
+            #expect(try await client.call(.get, "/api/v1/whoami", token: secret).status == .unauthorized)
+            #expect(try await client.call(.delete, "/api/v1/tokens/\(id)", token: fixture.admin).status == .notFound)
+            for name in ["Pat <no-address>", "Pat <a@b> <c@d>", "<pat@example.com>", "Pat pat@example.com>"] {
+                let refused = try await client.call(.post, "/api/v1/tokens", token: fixture.admin, body: #"{"role": "reader", "name": "\#(name)"}"#)
+                #expect(refused.status == .badRequest, "\(name): \(refused.text)")
+            }
+        }
+    }
+
+    /// A token stops working when it expires.
+    @Test func anExpiredTokenIsUnknown() throws {
+        let tokens = try AccessTokens.inMemory()
+        let (secret, token) = try tokens.create(name: "Short Lived", role: .reader, departments: [], expiresIn: 60)
+        #expect(try tokens.lookup(secret: secret)?.id == token.id)
+        #expect(try tokens.lookup(secret: secret, now: Date().addingTimeInterval(61)) == nil)
+    }
+
     /// JSON the API writes keeps `/` as it is.
     @Test func jsonKeepsSlashes() async throws {
         let fixture = try await ServerFixture.make()

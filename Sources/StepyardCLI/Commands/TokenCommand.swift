@@ -18,17 +18,28 @@ struct TokenCommand: AsyncParsableCommand {
         @OptionGroup var options: StoreOptions
         @Option(name: .long, help: "admin, publisher, member, reader, replica (reads everything, changes nothing: for a read replica) or events (posts Tekton's run events to the sink).") var role: String
         @Option(name: .long, help: "A department the token belongs to (repeat for several).") var department: [String] = []
-        @Option(name: .long, help: "Who the token acts as (default: --author, $STEPYARD_AUTHOR or $USER).") var name: String?
+        @Option(name: .long, help: "Who the token acts as, \"Name\" or \"Name <email>\": the author of its commits (default: --author, $STEPYARD_AUTHOR or $USER).")
+        var name: String?
+        @Option(name: .long, help: "How long it works: 12h, 30d (default: until revoked).") var expiresIn: String?
 
         func perform() async -> CommandOutput {
             guard let role = Role(rawValue: role) else {
                 return CommandOutput(stderr: "stepyard token create: --role must be admin, publisher, member, reader, replica or events\n", exitCode: ExitStatus.usage)
             }
+            var lifetime: Int?
+            if let expiresIn {
+                guard let seconds = SyncCommand.seconds(expiresIn) else {
+                    return CommandOutput(stderr: "stepyard token create: --expires-in \(expiresIn) is not a duration: give 12h or 30d\n", exitCode: ExitStatus.usage)
+                }
+                lifetime = seconds
+            }
             return await options.withStore("token create") { store throws(StoreError) in
                 let known = Set(try await store.departments().map(\.name))
                 if let unknown = department.first(where: { !known.contains($0) }) { throw .unknownNamespace(unknown) }
                 let tokens = try AccessTokens.open(storeDirectory: options.storeURL)
-                let (secret, token) = try tokens.create(name: name ?? options.identity.name, role: role, departments: department)
+                let identity = options.identity
+                let (secret, token) = try tokens.create(name: name ?? "\(identity.name) <\(identity.email)>", role: role, departments: department,
+                                                        expiresIn: lifetime.map { Double($0) })
                 return options.render(["token": secret, "id": token.id, "name": token.name, "role": token.role.rawValue]) {
                     "\(secret)\n"
                 }
@@ -44,7 +55,10 @@ struct TokenCommand: AsyncParsableCommand {
             await options.withStore("token list") { _ throws(StoreError) in
                 let tokens = try AccessTokens.open(storeDirectory: options.storeURL).list()
                 return options.render(tokens) {
-                    tokens.map { "\($0.id)  \($0.role.rawValue)  \($0.name)\($0.departments.isEmpty ? "" : "  [" + $0.departments.joined(separator: ", ") + "]")  \($0.created)\n" }.joined()
+                    tokens.map { token in
+                        "\(token.id)  \(token.role.rawValue)  \(token.name)\(token.departments.isEmpty ? "" : "  [" + token.departments.joined(separator: ", ") + "]")"
+                            + "  created \(token.created)  expires \(token.expires ?? "never")  last used \(token.lastUsed ?? "never")\n"
+                    }.joined()
                 }
             }
         }

@@ -38,7 +38,27 @@ extension RegistryAPI {
         }
         guard let role = Role(rawValue: body.role.rawValue) else { throw APIError.badRequest("unknown role \(body.role.rawValue)") }
         let tokens = context.tokens
-        let (secret, token) = try await call { _ throws(StoreError) in try tokens.create(name: body.name, role: role, departments: departments) }
-        return .created(.init(body: .json(.init(token: secret, name: token.name, role: token.role.rawValue, departments: token.departments))))
+        let lifetime = body.expiresInDays.map { TimeInterval($0) * 86_400 }
+        let (secret, token) = try await call { _ throws(StoreError) in
+            try tokens.create(name: body.name, role: role, departments: departments, expiresIn: lifetime)
+        }
+        return .created(.init(body: .json(.init(token: secret, id: token.id, name: token.name, role: token.role.rawValue, departments: token.departments,
+                                                expires: token.expires))))
+    }
+
+    func listTokens(_ input: Operations.ListTokens.Input) async throws -> Operations.ListTokens.Output {
+        try requireAdmin()
+        let tokens = context.tokens
+        let all = try await call { _ throws(StoreError) in try tokens.list() }
+        return .ok(.init(body: .json(.init(items: try all.map { try Self.make($0) }))))
+    }
+
+    func revokeToken(_ input: Operations.RevokeToken.Input) async throws -> Operations.RevokeToken.Output {
+        try requireAdmin()
+        let tokens = context.tokens, id = input.path.id
+        guard try await call({ _ throws(StoreError) in try tokens.revoke(id: id) }) else { throw APIError.notFound("token \(id) not found") }
+        // Verdicts this server remembers go with it: the revocation holds from the next request.
+        context.verifier.forgetAll()
+        return .noContent(.init())
     }
 }

@@ -24,5 +24,5 @@ struct Principal: Sendable, Hashable {
     var isAdmin: Bool { role == .admin }
 
     /// The commit author a write by this caller gets.
-    var author: Author { Author(name: name, email: Author(parsing: name).email) }
+    var author: Author { Author(parsing: name) }
 }

@@ -27,7 +27,7 @@ struct RequestAdmission: Sendable {
         guard write else { return nil }
         let segments = path.split(separator: "/")
         switch (segments.count, segments.first == "api" && segments.dropFirst().first == "v1" ? segments.dropFirst(2).first : nil) {
-        case (3, "departments"?), (3, "tokens"?), (_, "syncs"?):
+        case (3, "departments"?), (3, "tokens"?), (4, "tokens"?), (_, "syncs"?):
             // POST /api/v1/departments, /api/v1/tokens, the syncs: administration.
             return policy.adminRefusal(principal)
         case (5, "departments"?) where segments[4] == "forks":

@@ -57,6 +57,11 @@ final class TokenVerifier: Sendable {
         return try verdict(fresh).get()
     }
 
+    /// Forgets every remembered verdict (a token was revoked: the next request of each caller is looked up again).
+    func forgetAll() {
+        memory.withLock { $0.removeAll() }
+    }
+
     /// The verdict on a caller from memory alone (the connection pipeline's hot path cannot wait for a lookup):
     /// `nil` when the token has none yet, or it has expired.
     func remembered(authorization: String?) -> Result<Principal, APIError>? {

@@ -9,12 +9,18 @@ public struct AccessToken: Sendable, Hashable, Codable {
     public var departments: [String]
     /// ISO 8601, UTC.
     public var created: String
+    /// When it stops working (ISO 8601, UTC); `nil`: never.
+    public var expires: String?
+    /// When it was last used (to the minute; ISO 8601, UTC); `nil`: never.
+    public var lastUsed: String?
 
-    public init(id: String, name: String, role: Role, departments: [String], created: String) {
+    public init(id: String, name: String, role: Role, departments: [String], created: String, expires: String? = nil, lastUsed: String? = nil) {
         self.id = id
         self.name = name
         self.role = role
         self.departments = departments
         self.created = created
+        self.expires = expires
+        self.lastUsed = lastUsed
     }
 }

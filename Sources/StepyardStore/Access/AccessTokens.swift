@@ -38,16 +38,28 @@ public struct AccessTokens: Sendable {
                 t.column("created", .text).notNull()
             }
         }
+        migrator.registerMigration("v2 expiry and last use") { db in
+            try db.alter(table: "token") { t in
+                t.add(column: "expires", .text)
+                t.add(column: "lastUsed", .text)
+            }
+        }
         try migrator.migrate(writer)
     }
 
+    static func timestamp(_ date: Date) -> String { Store.timestamp(date) }
+
     /// Creates a token and returns its secret, which is shown once and never stored.
+    /// - Parameters:
+    ///   - name: who it acts as, `Name` or `Name <email>` (the author of its commits).
+    ///   - expiresIn: how long it works; `nil`: until revoked.
     /// - Throws: `.invalidName` for an empty name or a bad department name, `.refused` for a member without department.
-    public func create(name: String, role: Role, departments: [String]) throws(StoreError) -> (secret: String, token: AccessToken) {
+    public func create(name: String, role: Role, departments: [String], expiresIn: TimeInterval? = nil) throws(StoreError) -> (secret: String, token: AccessToken) {
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty, trimmed.count <= 100, !trimmed.contains(where: { $0.isNewline || $0 == "<" || $0 == ">" }) else {
-            throw .invalidName("a token needs a name of 1 to 100 characters without newlines or angle brackets (it becomes the commit author)")
+        guard !trimmed.isEmpty, trimmed.count <= 200, !trimmed.contains(where: \.isNewline), Self.isAuthor(trimmed) else {
+            throw .invalidName("a token needs a name of 1 to 200 characters, \"Name\" or \"Name <email>\", without newlines (it becomes the commit author)")
         }
+        if let expiresIn, expiresIn <= 0 { throw .refused("a token's lifetime must be positive") }
         for department in departments {
             if let problem = ResourceName.problem(with: department) { throw .invalidName("department: \(problem)") }
         }
@@ -55,12 +67,14 @@ public struct AccessTokens: Sendable {
         var generator = SystemRandomNumberGenerator()
         let secret = "sy_" + (0..<32).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max, using: &generator)) }.joined()
         let hash = Self.hash(secret)
+        let now = Date()
         let token = AccessToken(id: String(hash.prefix(12)), name: trimmed, role: role, departments: Array(Set(departments)).sorted(),
-                                created: ISO8601DateFormatter().string(from: Date()))
+                                created: Self.timestamp(now), expires: expiresIn.map { Self.timestamp(now.addingTimeInterval($0)) })
         do {
             try writer.write { db in
-                try db.execute(sql: "INSERT INTO token (hash, id, name, role, departments, created) VALUES (?, ?, ?, ?, ?, ?)",
-                               arguments: [hash, token.id, token.name, token.role.rawValue, token.departments.joined(separator: ","), token.created])
+                try db.execute(sql: "INSERT INTO token (hash, id, name, role, departments, created, expires) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                               arguments: [hash, token.id, token.name, token.role.rawValue, token.departments.joined(separator: ","), token.created,
+                                           token.expires])
             }
         } catch {
             throw .io("cannot store the token: \(error)")
@@ -68,10 +82,30 @@ public struct AccessTokens: Sendable {
         return (secret, token)
     }
 
-    /// The token a secret belongs to, or `nil` for an unknown (forged, revoked) secret.
-    public func lookup(secret: String) throws(StoreError) -> AccessToken? {
+    /// `Name`, or `Name <email>` with one `@` in the address (the form `--author` takes).
+    static func isAuthor(_ text: String) -> Bool {
+        guard text.contains("<") || text.contains(">") else { return true }
+        guard text.hasSuffix(">"), let open = text.firstIndex(of: "<"), text.filter({ $0 == "<" }).count == 1,
+              text.filter({ $0 == ">" }).count == 1 else { return false }
+        let name = text[..<open].trimmingCharacters(in: .whitespaces)
+        let email = text[text.index(after: open)..<text.index(before: text.endIndex)]
+        return !name.isEmpty && email.filter { $0 == "@" }.count == 1 && !email.hasPrefix("@") && !email.hasSuffix("@") && !email.contains(" ")
+    }
+
+    /// The token a secret belongs to, or `nil` for an unknown (forged, revoked) or expired secret. Its last use is
+    /// recorded, to the minute.
+    public func lookup(secret: String, now: Date = Date()) throws(StoreError) -> AccessToken? {
         guard secret.hasPrefix("sy_"), secret.utf8.count == 67 else { return nil }
-        return try fetch(sql: "SELECT * FROM token WHERE hash = ?", arguments: [Self.hash(secret)]).first
+        let hash = Self.hash(secret)
+        guard var token = try fetch(sql: "SELECT * FROM token WHERE hash = ?", arguments: [hash]).first else { return nil }
+        let stamp = Self.timestamp(now)
+        if let expires = token.expires, expires <= stamp { return nil }
+        if token.lastUsed.map({ $0.prefix(16) != stamp.prefix(16) }) ?? true {
+            token.lastUsed = stamp
+            // A token whose use cannot be recorded (the file is busy) still works.
+            try? writer.write { db in try db.execute(sql: "UPDATE token SET lastUsed = ? WHERE hash = ?", arguments: [stamp, hash]) }
+        }
+        return token
     }
 
     /// Every token, oldest first.
@@ -103,7 +137,8 @@ public struct AccessTokens: Sendable {
                     guard let role = Role(rawValue: row["role"]) else { return nil }
                     let departments: String = row["departments"]
                     return AccessToken(id: row["id"], name: row["name"], role: role,
-                                       departments: departments.split(separator: ",").map(String.init), created: row["created"])
+                                       departments: departments.split(separator: ",").map(String.init), created: row["created"],
+                                       expires: row["expires"], lastUsed: row["lastUsed"])
                 }
             }
         } catch {
