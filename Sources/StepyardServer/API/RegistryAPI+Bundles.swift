@@ -36,7 +36,8 @@ extension RegistryAPI {
         let repository = try await bundleRepository(path.namespace, path.kind, path.name)
         let reference = path.reference
         let chosen: (TektonBundle.Flavor, TektonBundle.Blob)
-        if reference.hasPrefix("sha256:") || reference.contains(":") {
+        // A tag cannot hold `:`; a digest always does.
+        if reference.contains(":") {
             let digest = try Self.bundleDigest(reference)
             guard let bundle = try await bundle(containing: digest, in: repository), let found = bundle.manifest(digest: digest) else {
                 throw APIError(.notFound, "MANIFEST_UNKNOWN", "\(repository.name) has no manifest \(digest)")
