@@ -12,8 +12,9 @@ struct TokenCommand: AsyncParsableCommand {
             commandName: "create", abstract: "Create a token and print it once.",
             discussion: """
                 Roles: admin (everything, departments and tokens), publisher (writes the organisation namespace), \
-                member (reads the organisation, reads and writes its own departments), reader (reads). \
-                The token's name is the author of the commits it makes.
+                member (reads the organisation, reads and writes its own departments), reader (reads), replica (reads \
+                everything, changes nothing: what a read replica fetches with), events (posts Tekton's run events to \
+                the sink). The token's name, "Name" or "Name <email>", is the author of the commits it makes.
                 """)
         @OptionGroup var options: StoreOptions
         @Option(name: .long, help: "admin, publisher, member, reader, replica (reads everything, changes nothing: for a read replica) or events (posts Tekton's run events to the sink).") var role: String
