@@ -33,7 +33,7 @@ struct SubscriptionCommand: AsyncParsableCommand {
                 if let department, !(try await store.departments().map(\.name).contains(department)) {
                     throw .notFound("department \(department)")
                 }
-                let subscription = Subscription(id: "sub-" + String(format: "%08x", UInt32.random(in: 0...UInt32.max)), namespace: namespace,
+                let subscription = Subscription(id: Subscription.newID(), namespace: namespace,
                                                 url: url, types: Array(Set(types)).sorted(), resource: resource,
                                                 format: Subscription.Format(rawValue: format)!, secret: secret,
                                                 createdBy: options.identity.name, createdAt: Store.timestamp(Date()))
@@ -48,9 +48,7 @@ struct SubscriptionCommand: AsyncParsableCommand {
             guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""), parsed.host?.isEmpty == false else {
                 return "\(url) is not an http:// or https:// URL"
             }
-            if let unknown = types.first(where: { !EventType.all.contains($0) || $0 == EventType.test }) {
-                return "--type \(unknown) is not an event type; these are: " + EventType.all.filter { $0 != EventType.test }.joined(separator: ", ")
-            }
+            if let problem = EventType.problem(with: types) { return "--type \(problem)" }
             if let secret, secret.count < 16 { return "--secret must be at least 16 characters" }
             if Subscription.Format(rawValue: format) == nil { return "--format must be cloudevents or chat" }
             return nil
@@ -102,9 +100,7 @@ struct SubscriptionCommand: AsyncParsableCommand {
         func perform() async -> CommandOutput {
             await options.withStore("subscription test") { store throws(StoreError) in
                 guard let subscription = try await store.subscription(id) else { throw .notFound("subscription \(id)") }
-                let event = StoreEvent(id: "test/" + UUID().uuidString.lowercased(), type: EventType.test, namespace: subscription.namespace,
-                                       subject: "subscription \(id)", time: Store.timestamp(Date()),
-                                       data: ["subscription": .string(id), "requestedBy": .string(options.identity.name)])
+                let event = StoreEvent.test(for: subscription, requestedBy: options.identity.name)
                 try await store.record([event])
                 return options.render(["queued": event.id]) {
                     "queued \(event.id) for \(id); a running stepyard serve delivers it (stepyard subscription deliveries \(id))\n"

@@ -29,11 +29,8 @@ extension RegistryAPI {
         if let problem = WebhookAllowList.problem(with: body.url) { throw APIError.badRequest("url: \(problem)") }
         if let refusal = await context.webhooks.refusal(for: body.url) { throw APIError.unprocessable("url: \(refusal)") }
         let types = body.types ?? []
-        if let unknown = types.first(where: { !EventType.all.contains($0) || $0 == EventType.test }) {
-            throw APIError.badRequest("types: \(unknown) is not an event type; these are: "
-                                      + EventType.all.filter { $0 != EventType.test }.joined(separator: ", "))
-        }
-        let subscription = Subscription(id: "sub-" + String(UInt32.random(in: 0...UInt32.max), radix: 16).leftPadded(to: 8),
+        if let problem = EventType.problem(with: types) { throw APIError.badRequest("types: \(problem)") }
+        let subscription = Subscription(id: Subscription.newID(),
                                         namespace: namespace, url: body.url, types: Array(Set(types)).sorted(), resource: body.resource,
                                         format: body.format.flatMap { Subscription.Format(rawValue: $0.rawValue) } ?? .cloudevents,
                                         secret: body.secret, createdBy: principal.name, createdAt: Store.timestamp(Date()))
@@ -57,9 +54,7 @@ extension RegistryAPI {
     /// A test event through the outbox, like any other; the answer is its first attempt (or its pending row).
     func testSubscription(_ input: Operations.TestSubscription.Input) async throws -> Operations.TestSubscription.Output {
         let subscription = try await managedSubscription(input.path.id)
-        let event = StoreEvent(id: "test/" + UUID().uuidString.lowercased(), type: EventType.test, namespace: subscription.namespace,
-                               subject: "subscription \(subscription.id)", time: Store.timestamp(Date()),
-                               data: ["subscription": .string(subscription.id), "requestedBy": .string(principal.name)])
+        let event = StoreEvent.test(for: subscription, requestedBy: principal.name)
         try await call { store throws(StoreError) in _ = try await store.record([event]) }
         context.events.signal()
         var delivery: Delivery?
@@ -169,8 +164,4 @@ extension RegistryAPI {
         }
         return .accepted(.init(body: .json(.init(recorded: changed, template: reference, outcome: .init(rawValue: outcome.rawValue)))))
     }
-}
-
-private extension String {
-    func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }

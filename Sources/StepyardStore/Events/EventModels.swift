@@ -24,6 +24,13 @@ public struct StoreEvent: Sendable, Hashable, Codable {
         self.data = data
     }
 
+    /// A test event (`dev.stepyard.test`) for one subscription: it goes to that subscription only.
+    public static func test(for subscription: Subscription, requestedBy name: String) -> StoreEvent {
+        StoreEvent(id: "test/" + UUID().uuidString.lowercased(), type: EventType.test, namespace: subscription.namespace,
+                   subject: "subscription \(subscription.id)", time: Store.timestamp(Date()),
+                   data: ["subscription": .string(subscription.id), "requestedBy": .string(name)])
+    }
+
     /// `kind/name` of the resource it is about.
     public var resource: String {
         let path = subject.split(separator: "@", maxSplits: 1).first ?? ""
@@ -45,9 +52,18 @@ public enum EventType {
     public static let runFailed = "dev.stepyard.run.failed"
     public static let test = "dev.stepyard.test"
 
-    /// Every type a subscription may ask for.
+    /// Every event type.
     public static let all = [published, deprecated, yanked, unyanked, forkCreated, forkUpgraded, upstreamReleased, syncFailed,
                              runSucceeded, runFailed, test]
+
+    /// The types a subscription may ask for (a test event comes to every subscription it is sent to).
+    public static let subscribable = all.filter { $0 != test }
+
+    /// Why `types` cannot be a subscription's, or `nil` when they can.
+    public static func problem(with types: [String]) -> String? {
+        guard let unknown = types.first(where: { !subscribable.contains($0) }) else { return nil }
+        return "\(unknown) is not an event type; these are: " + subscribable.joined(separator: ", ")
+    }
 }
 
 /// Where a namespace's events go: a URL, the types wanted (all when empty), optionally one resource, a format and
@@ -86,6 +102,11 @@ public struct Subscription: Sendable, Hashable, Codable {
     }
 
     public var hasSecret: Bool { secret?.isEmpty == false }
+
+    /// A new subscription's id: `sub-` and 8 random hex digits.
+    public static func newID() -> String {
+        "sub-" + String(format: "%08x", UInt32.random(in: 0...UInt32.max))
+    }
 
     /// Whether `event` is one this subscription receives.
     public func wants(_ event: StoreEvent) -> Bool {
